@@ -1,0 +1,170 @@
+// Walks a record's nodes with their substitution values filled in, emitting XML events.
+// JSON and XML rendering both sit on this walk, so they agree on what a record holds.
+import { EvtxFormatError } from './errors.js';
+import type { InstanceNode, Node, SubstitutionNode, SubstitutionValues } from './nodes.js';
+import { parseFragment, type ChunkContext } from './tokens.js';
+import { ValueType } from './value-types.js';
+import { decodeValue, valueText, type Value } from './values.js';
+
+export interface XmlVisitor {
+  /** `attrs` keeps attributes whose value is null: the Rust crate's element model does too. */
+  open(name: string, attrs: Array<[string, Value]>): void;
+  close(): void;
+  characters(v: Value): void;
+  entity(name: string): void;
+  charRef(code: number): void;
+  cdata(text: string): void;
+  pi(target: string, data: string): void;
+}
+
+/** How deep nested BinXML values may go before the record is called damaged (guards cycles). */
+const MAX_NESTING = 32;
+
+function isBinXml(type: number): boolean {
+  return type === ValueType.BinXml || type === ValueType.EvtXml;
+}
+
+/** Decodes value `i` of an instance; out-of-range indexes read as null, as Windows renders them. */
+export function substitutionValue(ctx: ChunkContext, values: SubstitutionValues, i: number): Value {
+  if (i >= values.types.length) return null;
+  return decodeValue(ctx.bytes, values.types[i], values.offsets[i], values.sizes[i], ctx.bytes.length);
+}
+
+/** Parses the nested BinXML fragment held by value `i`. */
+export function nestedNodes(ctx: ChunkContext, values: SubstitutionValues, i: number): Node[] {
+  const start = values.offsets[i];
+  return parseFragment(ctx, start, start + values.sizes[i], true);
+}
+
+export function expand(ctx: ChunkContext, nodes: Node[], visitor: XmlVisitor): void {
+  walk(ctx, nodes, null, null, visitor, 0);
+}
+
+function walk(
+  ctx: ChunkContext,
+  nodes: Node[],
+  values: SubstitutionValues | null,
+  used: Uint8Array | null,
+  v: XmlVisitor,
+  depth: number,
+): void {
+  for (const n of nodes) {
+    switch (n.kind) {
+      case 'element': {
+        const attrs: Array<[string, Value]> = [];
+        for (const a of n.attrs) {
+          const value = attributeValue(ctx, a.parts, values, used);
+          if (value !== undefined) attrs.push([a.name, value]);
+        }
+        v.open(n.name, attrs);
+        walk(ctx, n.children, values, used, v, depth);
+        v.close();
+        break;
+      }
+      case 'text':
+        v.characters(n.value);
+        break;
+      case 'subst':
+        substitution(ctx, n, values, used, v, depth);
+        break;
+      case 'instance':
+        instance(ctx, n, v, depth);
+        break;
+      case 'entity':
+        v.entity(n.name);
+        break;
+      case 'charref':
+        v.charRef(n.code);
+        break;
+      case 'cdata':
+        v.cdata(n.text);
+        break;
+      case 'pi':
+        v.pi(n.target, n.data);
+        break;
+    }
+  }
+}
+
+function instance(ctx: ChunkContext, n: InstanceNode, v: XmlVisitor, depth: number): void {
+  if (!n.template) throw new EvtxFormatError('template definition could not be read', 0);
+  if (depth > MAX_NESTING) throw new EvtxFormatError('template instances nested too deep', 0);
+  walk(ctx, n.template.nodes, n.values, new Uint8Array(n.values.types.length), v, depth + 1);
+}
+
+/** A value is taken once: a template that names the same substitution twice gets null the second time. */
+function take(values: SubstitutionValues, used: Uint8Array, i: number): boolean {
+  if (i >= values.types.length) return false;
+  if (used[i]) return false;
+  used[i] = 1;
+  return true;
+}
+
+function substitution(
+  ctx: ChunkContext,
+  n: SubstitutionNode,
+  values: SubstitutionValues | null,
+  used: Uint8Array | null,
+  v: XmlVisitor,
+  depth: number,
+): void {
+  if (n.optional && n.type === ValueType.Null) return; // optional and declared empty: absent
+  if (!values || !used || !take(values, used, n.index)) {
+    v.characters(null);
+    return;
+  }
+  const type = values.types[n.index];
+  if (isBinXml(type)) {
+    if (depth > MAX_NESTING) throw new EvtxFormatError('BinXML values nested too deep', values.offsets[n.index]);
+    walk(ctx, nestedNodes(ctx, values, n.index), null, null, v, depth + 1);
+    return;
+  }
+  v.characters(substitutionValue(ctx, values, n.index));
+}
+
+/** An attribute's value; undefined when the attribute is absent (an optional, empty substitution). */
+function attributeValue(
+  ctx: ChunkContext,
+  parts: Node[],
+  values: SubstitutionValues | null,
+  used: Uint8Array | null,
+): Value | undefined {
+  if (parts.length === 0) return undefined;
+  if (parts.length === 1) return partValue(ctx, parts[0], values, used);
+  let text = '';
+  let any = false;
+  for (const p of parts) {
+    const pv = partValue(ctx, p, values, used);
+    if (pv === undefined) continue;
+    any = true;
+    text += valueText(pv);
+  }
+  return any ? text : undefined;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+export function entityText(name: string): string {
+  return ENTITIES[name] ?? `&${name};`;
+}
+
+function partValue(ctx: ChunkContext, p: Node, values: SubstitutionValues | null, used: Uint8Array | null): Value | undefined {
+  switch (p.kind) {
+    case 'text':
+      return p.value;
+    case 'subst': {
+      if (p.optional && p.type === ValueType.Null) return undefined;
+      if (!values || !used || !take(values, used, p.index)) return null;
+      if (isBinXml(values.types[p.index])) return null;
+      return substitutionValue(ctx, values, p.index);
+    }
+    case 'entity':
+      return entityText(p.name);
+    case 'charref':
+      return String.fromCharCode(p.code);
+    case 'cdata':
+      return p.text;
+    default:
+      return undefined;
+  }
+}
