@@ -25,6 +25,8 @@ export interface ChunkProblem {
   lost: boolean;
 }
 
+const SELF_REFERENCE = new EvtxFormatError('template definition refers to itself', 0);
+
 export class Chunk implements ChunkContext {
   readonly header: ChunkHeader;
   private readonly names = new Map<number, string>();
@@ -74,7 +76,7 @@ export class Chunk implements ChunkContext {
     let t = this.templates.get(offset);
     if (t === undefined) {
       // Mark first: a template that (wrongly) instantiates itself must not recurse forever.
-      this.templates.set(offset, new EvtxFormatError('template definition refers to itself', offset));
+      this.templates.set(offset, SELF_REFERENCE);
       try {
         t = parseTemplate(this, offset, (o) => guid(this.bytes, o));
       } catch (e) {
@@ -83,6 +85,7 @@ export class Chunk implements ChunkContext {
       }
       this.templates.set(offset, t);
     }
+    if (t === SELF_REFERENCE) throw new EvtxFormatError('template definition refers to itself', offset);
     if (t instanceof EvtxFormatError) throw t;
     return t;
   }
@@ -108,9 +111,9 @@ export class Chunk implements ChunkContext {
       }
       const record = new EvtxRecord(this, pos, size);
       if (u32(b, pos + size - 4) !== size) {
-        problem({ offset: pos + size - 4, reason: 'record size copy does not match its header', recordId: record.id, lost: false });
-      }
-      yield record;
+        // A torn write: the header was written, the body was not (or only in part).
+        problem({ offset: pos, reason: 'record size copy does not match its header (torn write); record skipped', recordId: record.id, lost: true });
+      } else yield record;
       pos += size;
       if (record.id === Number(h.lastRecordId)) return;
     }

@@ -1,4 +1,5 @@
 // CRC-32 (IEEE 802.3), the checksum EVTX uses for the file header, chunk headers and chunk records.
+import * as zlib from 'node:zlib';
 
 const TABLE = (() => {
   const t = new Int32Array(256 * 4);
@@ -18,7 +19,15 @@ const TABLE = (() => {
   return t;
 })();
 
+// Node >= 20.15 has a native CRC-32; the table version serves older releases.
+const native = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
 export function crc32(b: Uint8Array, start: number, end: number, seed = 0): number {
+  if (native) return native(b.subarray(start, end), seed);
+  return crc32Table(b, start, end, seed);
+}
+
+export function crc32Table(b: Uint8Array, start: number, end: number, seed = 0): number {
   let c = ~seed;
   let i = start;
   const t = TABLE;

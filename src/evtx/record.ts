@@ -5,6 +5,7 @@ import { EvtxFormatError } from './errors.js';
 import type { Node } from './nodes.js';
 import { recordJson, stringifyJson, type JsonObject } from './render-json.js';
 import { recordXml } from './render-xml.js';
+import { writeRecordJson } from './json-writer.js';
 import { RecordFields } from './fields.js';
 import { filetimeIso, filetimeMillis } from './time.js';
 import { parseFragment, type ChunkContext } from './tokens.js';
@@ -57,8 +58,10 @@ export class EvtxRecord {
     return recordJson(this.chunk, this.nodes());
   }
 
+  /** JSON text; compact unless `pretty`. Simple records skip the intermediate tree. */
   jsonText(pretty = false): string {
-    return pretty ? stringifyJson(this.json(), '', '  ') : stringifyJson(this.json());
+    if (pretty) return stringifyJson(this.json(), '', '  ');
+    return writeRecordJson(this.chunk, this.nodes()) ?? stringifyJson(this.json());
   }
 
   xml(): string {
