@@ -1,6 +1,7 @@
 // Walks a record's nodes with their substitution values filled in, emitting XML events.
 // JSON and XML rendering both sit on this walk, so they agree on what a record holds.
 import { EvtxFormatError } from './errors.js';
+import { nextRenderStamp } from './substitutions.js';
 import type { InstanceNode, Node, SubstitutionNode, SubstitutionValues } from './nodes.js';
 import { parseFragment, type ChunkContext } from './tokens.js';
 import { ValueType } from './value-types.js';
@@ -26,25 +27,25 @@ function isBinXml(type: number): boolean {
 
 /** Decodes value `i` of an instance; out-of-range indexes read as null, as Windows renders them. */
 export function substitutionValue(ctx: ChunkContext, values: SubstitutionValues, i: number): Value {
-  if (i >= values.types.length) return null;
-  return decodeValue(ctx.bytes, values.types[i], values.offsets[i], values.sizes[i], ctx.bytes.length);
+  if (i >= values.count) return null;
+  return decodeValue(ctx.bytes, values.type(i), values.offset(i), values.size(i), ctx.bytes.length);
 }
 
 /** Parses the nested BinXML fragment held by value `i`. */
 export function nestedNodes(ctx: ChunkContext, values: SubstitutionValues, i: number): Node[] {
-  const start = values.offsets[i];
-  return parseFragment(ctx, start, start + values.sizes[i], true);
+  const start = values.offset(i);
+  return parseFragment(ctx, start, start + values.size(i), true);
 }
 
 export function expand(ctx: ChunkContext, nodes: Node[], visitor: XmlVisitor): void {
-  walk(ctx, nodes, null, null, visitor, 0);
+  walk(ctx, nodes, null, nextRenderStamp(), visitor, 0);
 }
 
 function walk(
   ctx: ChunkContext,
   nodes: Node[],
   values: SubstitutionValues | null,
-  used: Uint8Array | null,
+  stamp: number,
   v: XmlVisitor,
   depth: number,
 ): void {
@@ -53,11 +54,11 @@ function walk(
       case 'element': {
         const attrs: Array<[string, Value]> = [];
         for (const a of n.attrs) {
-          const value = attributeValue(ctx, a.parts, values, used);
+          const value = attributeValue(ctx, a.parts, values, stamp);
           if (value !== undefined) attrs.push([a.name, value]);
         }
         v.open(n.name, attrs);
-        walk(ctx, n.children, values, used, v, depth);
+        walk(ctx, n.children, values, stamp, v, depth);
         v.close();
         break;
       }
@@ -65,10 +66,10 @@ function walk(
         v.characters(n.value);
         break;
       case 'subst':
-        substitution(ctx, n, values, used, v, depth);
+        substitution(ctx, n, values, stamp, v, depth);
         break;
       case 'instance':
-        instance(ctx, n, v, depth);
+        instance(ctx, n, v, stamp, depth);
         break;
       case 'entity':
         v.entity(n.name);
@@ -86,37 +87,29 @@ function walk(
   }
 }
 
-function instance(ctx: ChunkContext, n: InstanceNode, v: XmlVisitor, depth: number): void {
+function instance(ctx: ChunkContext, n: InstanceNode, v: XmlVisitor, stamp: number, depth: number): void {
   if (!n.template) throw new EvtxFormatError('template definition could not be read', 0);
   if (depth > MAX_NESTING) throw new EvtxFormatError('template instances nested too deep', 0);
-  walk(ctx, n.template.nodes, n.values, new Uint8Array(n.values.types.length), v, depth + 1);
-}
-
-/** A value is taken once: a template that names the same substitution twice gets null the second time. */
-function take(values: SubstitutionValues, used: Uint8Array, i: number): boolean {
-  if (i >= values.types.length) return false;
-  if (used[i]) return false;
-  used[i] = 1;
-  return true;
+  walk(ctx, n.template.nodes, n.values, stamp, v, depth + 1);
 }
 
 function substitution(
   ctx: ChunkContext,
   n: SubstitutionNode,
   values: SubstitutionValues | null,
-  used: Uint8Array | null,
+  stamp: number,
   v: XmlVisitor,
   depth: number,
 ): void {
   if (n.optional && n.type === ValueType.Null) return; // optional and declared empty: absent
-  if (!values || !used || !take(values, used, n.index)) {
+  if (!values || !values.take(n.index, stamp)) {
     v.characters(null);
     return;
   }
-  const type = values.types[n.index];
+  const type = values.type(n.index);
   if (isBinXml(type)) {
-    if (depth > MAX_NESTING) throw new EvtxFormatError('BinXML values nested too deep', values.offsets[n.index]);
-    walk(ctx, nestedNodes(ctx, values, n.index), null, null, v, depth + 1);
+    if (depth > MAX_NESTING) throw new EvtxFormatError('BinXML values nested too deep', values.offset(n.index));
+    walk(ctx, nestedNodes(ctx, values, n.index), null, stamp, v, depth + 1);
     return;
   }
   v.characters(substitutionValue(ctx, values, n.index));
@@ -127,14 +120,14 @@ function attributeValue(
   ctx: ChunkContext,
   parts: Node[],
   values: SubstitutionValues | null,
-  used: Uint8Array | null,
+  stamp: number,
 ): Value | undefined {
   if (parts.length === 0) return undefined;
-  if (parts.length === 1) return partValue(ctx, parts[0], values, used);
+  if (parts.length === 1) return partValue(ctx, parts[0], values, stamp);
   let text = '';
   let any = false;
   for (const p of parts) {
-    const pv = partValue(ctx, p, values, used);
+    const pv = partValue(ctx, p, values, stamp);
     if (pv === undefined) continue;
     any = true;
     text += valueText(pv);
@@ -148,14 +141,14 @@ export function entityText(name: string): string {
   return ENTITIES[name] ?? `&${name};`;
 }
 
-function partValue(ctx: ChunkContext, p: Node, values: SubstitutionValues | null, used: Uint8Array | null): Value | undefined {
+function partValue(ctx: ChunkContext, p: Node, values: SubstitutionValues | null, stamp: number): Value | undefined {
   switch (p.kind) {
     case 'text':
       return p.value;
     case 'subst': {
       if (p.optional && p.type === ValueType.Null) return undefined;
-      if (!values || !used || !take(values, used, p.index)) return null;
-      if (isBinXml(values.types[p.index])) return null;
+      if (!values || !values.take(p.index, stamp)) return null;
+      if (isBinXml(values.type(p.index))) return null;
       return substitutionValue(ctx, values, p.index);
     }
     case 'entity':

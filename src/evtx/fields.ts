@@ -83,8 +83,8 @@ function constantText(parts: Node[]): string | undefined {
 }
 
 function isNested(values: SubstitutionValues | null, p: Node): boolean {
-  if (p.kind !== 'subst' || !values || p.index >= values.types.length) return false;
-  const t = values.types[p.index];
+  if (p.kind !== 'subst' || !values) return false;
+  const t = values.type(p.index);
   return t === ValueType.BinXml || t === ValueType.EvtXml;
 }
 

@@ -1,6 +1,9 @@
 // The parsed form of a BinXML fragment: a small XML tree whose leaves may be substitutions.
 // Template definitions parse once into this form (see template.ts); records fill in the values.
+import type { SubstitutionValues } from './substitutions.js';
 import type { Value } from './values.js';
+
+export type { SubstitutionValues };
 
 export type Node =
   | ElementNode
@@ -17,6 +20,15 @@ export interface ElementNode {
   name: string;
   attrs: AttributeNode[];
   children: Node[];
+  /** The element's JSON key, worked out on first render (templates are rendered many times). */
+  jsonKey: JsonKey | null;
+}
+
+export interface JsonKey {
+  /** JSON-quoted key followed by ':'. */
+  text: string;
+  /** A Data element without a literal Name: only the general JSON builder renders it. */
+  general: boolean;
 }
 
 export interface AttributeNode {
@@ -75,11 +87,4 @@ export interface Template {
   offset: number;
   guid: string;
   nodes: Node[];
-}
-
-/** Where each substitution value of one instance lies in the chunk: decoded only when read. */
-export interface SubstitutionValues {
-  types: Uint8Array;
-  offsets: Uint32Array;
-  sizes: Uint16Array;
 }

@@ -2,7 +2,8 @@
 // itself except for nested template definitions and BinXML values, which are parsed on demand.
 import { trimEnd, u16, u32, utf16 } from './bytes.js';
 import { EvtxFormatError } from './errors.js';
-import type { AttributeNode, ElementNode, InstanceNode, Node, SubstitutionValues, Template } from './nodes.js';
+import type { AttributeNode, ElementNode, InstanceNode, Node, Template } from './nodes.js';
+import { SubstitutionValues } from './substitutions.js';
 import { ValueType, isKnownValueType, valueTypeName } from './value-types.js';
 import { decodeValue, type Value } from './values.js';
 
@@ -110,22 +111,18 @@ function readInstance(c: Cursor, ctx: ChunkContext): InstanceNode {
   }
   const count = c.u32('substitution count');
   c.need(4 * count, 'substitution descriptors');
-  const types = new Uint8Array(count);
-  const offsets = new Uint32Array(count);
-  const sizes = new Uint16Array(count);
+  const values = new SubstitutionValues(count);
   const b = c.b;
   let p = c.pos;
   let valuePos = c.pos + 4 * count;
   for (let i = 0; i < count; i++, p += 4) {
     const size = u16(b, p);
-    sizes[i] = size;
-    types[i] = b[p + 2];
-    offsets[i] = valuePos;
+    values.set(i, b[p + 2], valuePos, size);
     valuePos += size;
   }
   if (valuePos > c.end) throw new EvtxFormatError('substitution values run past the end of the record', c.pos);
   c.pos = valuePos;
-  return { kind: 'instance', template: ctx.template(defOffset), values: { types, offsets, sizes } };
+  return { kind: 'instance', template: ctx.template(defOffset), values };
 }
 
 function readLiteralValue(c: Cursor): Value {
@@ -183,7 +180,7 @@ export function parseFragment(ctx: ChunkContext, start: number, end: number, inS
         c.u32('element size');
         const name = nameRef(c, ctx, 'element name');
         if (raw & MORE_FLAG) c.u32('attribute list size');
-        open = { kind: 'element', name, attrs: [], children: [] };
+        open = { kind: 'element', name, attrs: [], children: [], jsonKey: null };
         attr = null;
         break;
       }
@@ -258,4 +255,3 @@ export function parseTemplate(ctx: ChunkContext, offset: number, guidText: (o: n
   return { offset, guid: guidText(offset + 4), nodes: parseFragment(ctx, start, start + size, false) };
 }
 
-export type { SubstitutionValues };
