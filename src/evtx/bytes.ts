@@ -64,17 +64,8 @@ const decoder = new TextDecoder('utf-16le');
 /** `count` UTF-16 code units from `o`, cut at the first NUL (Windows strings may carry padding). */
 export function utf16(b: Uint8Array, o: number, count: number): string {
   if (count <= 0) return '';
-  // Short strings: a code-unit loop beats the native decoder's call overhead.
-  if (count < 24) {
-    let s = '';
-    for (let i = 0; i < count; i++) {
-      const c = b[o + 2 * i] | (b[o + 2 * i + 1] << 8);
-      if (c === 0) break;
-      s += String.fromCharCode(c);
-    }
-    return s;
-  }
-  const s = decoder.decode(b.subarray(o, o + 2 * count));
+  // Node's own UCS-2 decoding is several times faster than TextDecoder at every length.
+  const s = Buffer.isBuffer(b) ? b.toString('utf16le', o, o + 2 * count) : decoder.decode(b.subarray(o, o + 2 * count));
   const nul = s.indexOf('\0');
   return nul === -1 ? s : s.slice(0, nul);
 }

@@ -16,11 +16,20 @@ function bail(): never {
   throw BAIL;
 }
 
+/** JSON string literal; most event text needs no escaping, which a scan finds faster than a call. */
+function jsonString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return '"' + s + '"';
+}
+
 function jsonValue(v: Value): string {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v);
+      return jsonString(v);
     case 'number':
       return Number.isFinite(v) ? String(v) : 'null';
     case 'bigint':
@@ -42,14 +51,28 @@ function keyOf(e: ElementNode): JsonKey {
     if (p && p.length === 1 && p[0].kind === 'text' && typeof p[0].value === 'string') key = p[0].value;
     else general = true;
   }
-  return (e.jsonKey = { text: JSON.stringify(key) + ':', general });
+  e.jsonKey = { text: JSON.stringify(key) + ':', general, distinctChildren: false };
+  const seen = new Set<string>();
+  let distinct = true;
+  for (const c of e.children) {
+    if (c.kind !== 'element') {
+      distinct = false;
+      break;
+    }
+    const k = c.jsonKey ?? keyOf(c);
+    if (k.general || seen.has(k.text)) distinct = false;
+    seen.add(k.text);
+  }
+  e.jsonKey.distinctChildren = distinct;
+  return e.jsonKey;
 }
 
 class Writer {
   /** Object members for `nodes`, written into an object whose keys so far are `keys`. */
   constructor(private readonly ctx: ChunkContext, private readonly stamp: number) {}
 
-  members(nodes: Node[], values: SubstitutionValues | null, keys: string[], depth: number): string {
+  /** `keys`: keys already in this object, or null when the nodes are known to have distinct keys. */
+  members(nodes: Node[], values: SubstitutionValues | null, keys: string[] | null, depth: number): string {
     let s = '';
     for (const n of nodes) {
       let part: string;
@@ -91,10 +114,13 @@ class Writer {
     return substitutionValue(this.ctx, values, index);
   }
 
-  private element(e: ElementNode, values: SubstitutionValues | null, keys: string[], depth: number): string {
+  private element(e: ElementNode, values: SubstitutionValues | null, keys: string[] | null, depth: number): string {
     const key = e.jsonKey ?? keyOf(e);
-    if (key.general || keys.includes(key.text)) bail(); // repeated keys: the general builder numbers them
-    keys.push(key.text);
+    if (key.general) bail();
+    if (keys) {
+      if (keys.includes(key.text)) bail(); // repeated keys: the general builder numbers them
+      keys.push(key.text);
+    }
     const isData = e.name === 'Data';
 
     // Attributes (a Data element's are not shown: its Name is the key).
@@ -136,7 +162,7 @@ class Writer {
       } else if (c.kind === 'instance') body = this.members(children, values, [], depth);
       else bail();
     } else if (children.length > 0) {
-      body = this.members(children, values, [], depth);
+      body = this.members(children, values, key.distinctChildren ? null : [], depth);
     }
 
     if (isData || !anyAttr || attrs === '') {

@@ -29,6 +29,8 @@ export interface JsonKey {
   text: string;
   /** A Data element without a literal Name: only the general JSON builder renders it. */
   general: boolean;
+  /** All children are elements with fixed, distinct keys: no duplicate check needed below. */
+  distinctChildren: boolean;
 }
 
 export interface AttributeNode {
