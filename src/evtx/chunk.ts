@@ -14,7 +14,8 @@ import {
 import { EvtxFormatError } from './errors.js';
 import type { Template } from './nodes.js';
 import { EvtxRecord, RECORD_HEADER_SIZE, RECORD_MAGIC } from './record.js';
-import { parseTemplate, readName, type ChunkContext } from './tokens.js';
+import { readName, type ChunkContext } from './tokens.js';
+import { cachedTemplate } from './template-cache.js';
 
 export interface ChunkProblem {
   /** Offset inside the chunk. */
@@ -78,7 +79,7 @@ export class Chunk implements ChunkContext {
       // Mark first: a template that (wrongly) instantiates itself must not recurse forever.
       this.templates.set(offset, SELF_REFERENCE);
       try {
-        t = parseTemplate(this, offset, (o) => guid(this.bytes, o));
+        t = cachedTemplate(this, offset, (o) => guid(this.bytes, o));
       } catch (e) {
         if (!(e instanceof EvtxFormatError)) throw e;
         t = new EvtxFormatError(`template at 0x${offset.toString(16)}: ${e.reason}`, e.offset);

@@ -244,14 +244,3 @@ export function parseFragment(ctx: ChunkContext, start: number, end: number, inS
   }
   return top;
 }
-
-/** Reads a template definition at `offset`: header, then its BinXML fragment. */
-export function parseTemplate(ctx: ChunkContext, offset: number, guidText: (o: number) => string): Template {
-  const b = ctx.bytes;
-  if (offset + TEMPLATE_HEADER_SIZE > b.length) throw new EvtxFormatError('template offset outside the chunk', offset);
-  const size = u32(b, offset + 20);
-  const start = offset + TEMPLATE_HEADER_SIZE;
-  if (start + size > b.length) throw new EvtxFormatError('template definition runs past the end of the chunk', offset);
-  return { offset, guid: guidText(offset + 4), nodes: parseFragment(ctx, start, start + size, false) };
-}
-
