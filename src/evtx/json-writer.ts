@@ -51,7 +51,10 @@ function keyOf(e: ElementNode): JsonKey {
     if (p && p.length === 1 && p[0].kind === 'text' && typeof p[0].value === 'string') key = p[0].value;
     else general = true;
   }
-  e.jsonKey = { text: JSON.stringify(key) + ':', general, distinctChildren: false };
+  const attrNames = e.attrs.map((a) => a.name);
+  const simpleAttrs = new Set(attrNames).size === attrNames.length && e.attrs.every((a) => a.parts.length === 1);
+  const attrKeys = attrNames.map((n) => JSON.stringify(n) + ':');
+  e.jsonKey = { text: JSON.stringify(key) + ':', general, distinctChildren: false, simpleAttrs, attrKeys };
   const seen = new Set<string>();
   let distinct = true;
   for (const c of e.children) {
@@ -74,7 +77,8 @@ class Writer {
   /** `keys`: keys already in this object, or null when the nodes are known to have distinct keys. */
   members(nodes: Node[], values: SubstitutionValues | null, keys: string[] | null, depth: number): string {
     let s = '';
-    for (const n of nodes) {
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
       let part: string;
       switch (n.kind) {
         case 'element':
@@ -126,11 +130,10 @@ class Writer {
     // Attributes (a Data element's are not shown: its Name is the key).
     let attrs = '';
     let anyAttr = false;
-    if (!isData) {
-      const seen: string[] = [];
-      for (const a of e.attrs) {
-        if (a.parts.length !== 1) bail();
-        const p = a.parts[0];
+    if (!isData && e.attrs.length) {
+      if (!key.simpleAttrs) bail();
+      for (let i = 0; i < e.attrs.length; i++) {
+        const p = e.attrs[i].parts[0];
         let v: Value;
         if (p.kind === 'text') v = p.value;
         else if (p.kind === 'subst') {
@@ -140,9 +143,7 @@ class Writer {
           v = this.take(p.index, values);
         } else bail();
         anyAttr = true;
-        if (seen.includes(a.name)) bail();
-        seen.push(a.name);
-        if (v !== null) attrs += (attrs ? ',' : '') + JSON.stringify(a.name) + ':' + jsonValue(v);
+        if (v !== null) attrs += (attrs ? ',' : '') + key.attrKeys[i] + jsonValue(v);
       }
     }
 

@@ -31,6 +31,10 @@ export interface JsonKey {
   general: boolean;
   /** All children are elements with fixed, distinct keys: no duplicate check needed below. */
   distinctChildren: boolean;
+  /** Attribute names are distinct and each attribute has one value part. */
+  simpleAttrs: boolean;
+  /** JSON-quoted attribute names followed by ':', in attribute order. */
+  attrKeys: string[];
 }
 
 export interface AttributeNode {

@@ -29,10 +29,19 @@ export function filetimeParts(b: Uint8Array, o: number): { seconds: number; tick
   return { seconds: Number(v / 10000000n), ticks: Number(v % 10000000n) };
 }
 
+// Neighbouring records share their second: remember the last one formatted.
+let lastSeconds = NaN;
+let lastPrefix = '';
+
 /** FILETIME as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (fraction truncated to microseconds). */
 export function filetimeIso(b: Uint8Array, o: number): string {
   const { seconds, ticks } = filetimeParts(b, o);
-  return isoSeconds(seconds - EPOCH_DIFF_SECONDS) + '.' + pad(Math.floor(ticks / 10), 6) + 'Z';
+  if (seconds !== lastSeconds) {
+    lastSeconds = seconds;
+    lastPrefix = isoSeconds(seconds - EPOCH_DIFF_SECONDS) + '.';
+  }
+  const micros = Math.floor(ticks / 10);
+  return lastPrefix + (micros >= 100000 ? String(micros) : pad(micros, 6)) + 'Z';
 }
 
 /** FILETIME as milliseconds since the Unix epoch (for time filters and sorting). */
