@@ -60,12 +60,14 @@ export function guid(b: Uint8Array, o: number): string {
 }
 
 const decoder = new TextDecoder('utf-16le');
+const ucs2Slice = (Buffer.prototype as unknown as { ucs2Slice?: (start: number, end: number) => string }).ucs2Slice;
 
 /** `count` UTF-16 code units from `o`, cut at the first NUL (Windows strings may carry padding). */
 export function utf16(b: Uint8Array, o: number, count: number): string {
   if (count <= 0) return '';
-  // Node's own UCS-2 decoding is several times faster than TextDecoder at every length.
-  const s = Buffer.isBuffer(b) ? b.toString('utf16le', o, o + 2 * count) : decoder.decode(b.subarray(o, o + 2 * count));
+  // Node's own UCS-2 decoding is several times faster than TextDecoder at every length;
+  // `ucs2Slice` is what `toString('utf16le')` calls, without its argument handling.
+  const s = ucs2Slice && Buffer.isBuffer(b) ? ucs2Slice.call(b, o, o + 2 * count) : decoder.decode(b.subarray(o, o + 2 * count));
   const nul = s.indexOf('\0');
   return nul === -1 ? s : s.slice(0, nul);
 }
