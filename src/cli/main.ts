@@ -14,7 +14,10 @@ export function buildProgram(): Command {
     .name('sigscan')
     .description('Run Sigma and FortiSIEM-style detection rules over offline Windows event logs (EVTX).')
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Usage errors exit 2 as the contract says (help and version exit 0). Set before the
+    // commands are added: commander copies it into each subcommand.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
   program
     .command('dump')
@@ -35,10 +38,6 @@ export function buildProgram(): Command {
 
 function main(): void {
   const program = buildProgram();
-  program.exitOverride((err) => {
-    // commander reports usage errors itself; exit 2 as the contract says (help and version exit 0).
-    process.exit(err.exitCode === 0 ? 0 : 2);
-  });
   try {
     program.parse(process.argv);
   } catch (e) {

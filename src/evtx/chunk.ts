@@ -26,6 +26,11 @@ export interface ChunkProblem {
   lost: boolean;
 }
 
+function isZero(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
 const SELF_REFERENCE = new EvtxFormatError('template definition refers to itself', 0);
 
 export class Chunk implements ChunkContext {
@@ -92,22 +97,24 @@ export class Chunk implements ChunkContext {
   }
 
   /**
-   * Records in order. Damage inside the record area is reported through `problem`; a record whose
-   * header is intact is skipped on its own, a broken header ends the walk of this chunk.
+   * Records in order. Damage inside the record area is reported through `problem`: a torn record
+   * is skipped on its own; unreadable bytes end the walk of this chunk. (Searching on for the next
+   * record header finds stale records from the chunk's earlier life, whose template offsets no
+   * longer point at their templates: they would render as plausible but false events.)
    */
   *records(problem: (p: ChunkProblem) => void): Generator<EvtxRecord> {
     const b = this.bytes;
     const h = this.header;
     const limit = h.freeSpaceOffset >= CHUNK_HEADER_SIZE && h.freeSpaceOffset <= CHUNK_SIZE ? h.freeSpaceOffset : CHUNK_SIZE;
+    const lastId = Number(h.lastRecordId);
     let pos = CHUNK_HEADER_SIZE;
     while (pos + RECORD_HEADER_SIZE <= limit) {
-      if (u32(b, pos) !== RECORD_MAGIC) {
-        problem({ offset: pos, reason: 'record magic missing; rest of chunk skipped', lost: true });
-        return;
-      }
       const size = u32(b, pos + 4);
-      if (size < RECORD_HEADER_SIZE + 4 || pos + size > CHUNK_SIZE) {
-        problem({ offset: pos, reason: `record size ${size} is impossible; rest of chunk skipped`, lost: true });
+      if (u32(b, pos) !== RECORD_MAGIC || size < RECORD_HEADER_SIZE + 4 || pos + size > CHUNK_SIZE) {
+        // Zeroes up to the free-space offset: a stale header, nothing more was written.
+        if (isZero(b, pos, limit)) return;
+        const what = u32(b, pos) !== RECORD_MAGIC ? 'record magic missing' : `record size ${size} is impossible`;
+        problem({ offset: pos, reason: `${what}; rest of chunk (${limit - pos} bytes) skipped`, lost: true });
         return;
       }
       const record = new EvtxRecord(this, pos, size);
@@ -116,7 +123,7 @@ export class Chunk implements ChunkContext {
         problem({ offset: pos, reason: 'record size copy does not match its header (torn write); record skipped', recordId: record.id, lost: true });
       } else yield record;
       pos += size;
-      if (record.id === Number(h.lastRecordId)) return;
+      if (record.id === lastId) return;
     }
   }
 }
