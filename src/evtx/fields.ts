@@ -13,6 +13,8 @@ interface Slot {
   name: string;
   nameParts: Node[] | null;
   parts: Node[];
+  /** An attribute: absent (not null) when its value is null, as in the JSON. */
+  attribute: boolean;
 }
 
 interface Layout {
@@ -54,13 +56,15 @@ function buildLayout(nodes: Node[]): Layout {
       }
       if (n.kind !== 'element') continue;
       const nameAttr = n.name === 'Data' ? n.attrs.find((a) => a.name === 'Name') : undefined;
-      for (const a of n.attrs) if (a !== nameAttr) addSlot({ name: `${n.name}_${a.name}`, nameParts: null, parts: a.parts });
+      for (const a of n.attrs) if (a !== nameAttr) addSlot({ name: `${n.name}_${a.name}`, nameParts: null, parts: a.parts, attribute: true });
       const content: Node[] = [];
       const elements: Node[] = [];
       for (const c of n.children) (c.kind === 'element' ? elements : content).push(c);
-      if (elements.length === 0 || content.length > 0) {
+      // A leaf is a field (null when empty), unless it only carries attributes (<TimeCreated …/>).
+      const attrsOnly = n.attrs.length > (nameAttr ? 1 : 0) && content.length === 0;
+      if ((elements.length === 0 && !attrsOnly) || content.length > 0) {
         const constName = nameAttr ? constantText(nameAttr.parts) : n.name;
-        addSlot({ name: constName ?? '', nameParts: constName === undefined ? nameAttr!.parts : null, parts: content });
+        addSlot({ name: constName ?? '', nameParts: constName === undefined ? nameAttr!.parts : null, parts: content, attribute: false });
       }
       walk(elements);
     }
@@ -166,7 +170,9 @@ class Scope {
     if (own) {
       for (const i of own) {
         const slot = this.layout.slots[i];
-        if (!this.slotIsContainer(slot)) out.push(this.slotValue(slot));
+        if (this.slotIsContainer(slot)) continue;
+        const v = this.slotValue(slot);
+        if (v !== null || !slot.attribute) out.push(v);
       }
     }
     if (this.layout.variable.length === 0 && this.layout.instances.length === 0) return;
@@ -181,7 +187,8 @@ class Scope {
     for (const slot of this.layout.slots) {
       if (this.slotIsContainer(slot)) continue;
       const name = slot.nameParts ? slot.nameParts.map((p) => valueText(this.partValue(p))).join('') : slot.name;
-      out.push([name, this.slotValue(slot)]);
+      const v = this.slotValue(slot);
+      if (v !== null || !slot.attribute) out.push([name, v]);
     }
     for (const s of this.extra!) s.entries(out);
   }
