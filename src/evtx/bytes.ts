@@ -1,6 +1,13 @@
 // Little-endian reads and UTF-16 text over a chunk's bytes.
 // Every caller bounds-checks first (see `need`), so these never read past the buffer.
 
+/** True when the bytes at `o` spell `magic` (an ASCII signature such as 'ElfChnk\0'). */
+export function hasMagic(b: Uint8Array, o: number, magic: string): boolean {
+  if (o + magic.length > b.length) return false;
+  for (let i = 0; i < magic.length; i++) if (b[o + i] !== magic.charCodeAt(i)) return false;
+  return true;
+}
+
 export function u16(b: Uint8Array, o: number): number {
   return b[o] | (b[o + 1] << 8);
 }

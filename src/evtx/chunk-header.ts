@@ -1,5 +1,5 @@
 // The 512-byte header at the start of every 64 KiB chunk (MS-EVEN6 2.2.3 / libevtx "chunk header").
-import { u32, u64 } from './bytes.js';
+import { hasMagic, u32, u64 } from './bytes.js';
 import { crc32 } from './crc32.js';
 
 export const CHUNK_SIZE = 0x10000;
@@ -26,8 +26,7 @@ export interface ChunkHeader {
 }
 
 export function hasChunkMagic(b: Uint8Array, o = 0): boolean {
-  for (let i = 0; i < 8; i++) if (b[o + i] !== MAGIC.charCodeAt(i)) return false;
-  return true;
+  return hasMagic(b, o, MAGIC);
 }
 
 export function parseChunkHeader(b: Uint8Array): ChunkHeader {

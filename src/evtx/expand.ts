@@ -141,16 +141,11 @@ export function entityText(name: string): string {
   return ENTITIES[name] ?? `&${name};`;
 }
 
-function partValue(ctx: ChunkContext, p: Node, values: SubstitutionValues | null, stamp: number): Value | undefined {
+/** The value of a part that holds no substitution: text, entity, character reference, CDATA. */
+export function literalValue(p: Node): Value | undefined {
   switch (p.kind) {
     case 'text':
       return p.value;
-    case 'subst': {
-      if (p.optional && p.type === ValueType.Null) return undefined;
-      if (!values || !values.take(p.index, stamp)) return null;
-      if (isBinXml(values.type(p.index))) return null;
-      return substitutionValue(ctx, values, p.index);
-    }
     case 'entity':
       return entityText(p.name);
     case 'charref':
@@ -160,4 +155,12 @@ function partValue(ctx: ChunkContext, p: Node, values: SubstitutionValues | null
     default:
       return undefined;
   }
+}
+
+function partValue(ctx: ChunkContext, p: Node, values: SubstitutionValues | null, stamp: number): Value | undefined {
+  if (p.kind !== 'subst') return literalValue(p);
+  if (p.optional && p.type === ValueType.Null) return undefined;
+  if (!values || !values.take(p.index, stamp)) return null;
+  if (isBinXml(values.type(p.index))) return null;
+  return substitutionValue(ctx, values, p.index);
 }

@@ -2,7 +2,7 @@
 // defines and where their values come from); a record then only decodes the values asked for.
 // Names: `<Data Name="X">` is X; other leaf elements by their own name (EventID, Channel, UserData
 // leaves, unnamed Data); attributes as `Element_Attribute` (Provider_Name, TimeCreated_SystemTime).
-import { entityText, nestedNodes, substitutionValue } from './expand.js';
+import { literalValue, nestedNodes, substitutionValue } from './expand.js';
 import type { InstanceNode, Node, SubstitutionValues, Template } from './nodes.js';
 import type { ChunkContext } from './tokens.js';
 import { ValueType } from './value-types.js';
@@ -77,11 +77,9 @@ function buildLayout(nodes: Node[]): Layout {
 function constantText(parts: Node[]): string | undefined {
   let s = '';
   for (const p of parts) {
-    if (p.kind === 'text') s += valueText(p.value);
-    else if (p.kind === 'entity') s += entityText(p.name);
-    else if (p.kind === 'charref') s += String.fromCharCode(p.code);
-    else if (p.kind === 'cdata') s += p.text;
-    else return undefined;
+    const v = literalValue(p);
+    if (v === undefined) return undefined;
+    s += valueText(v);
   }
   return s;
 }
@@ -104,21 +102,9 @@ class Scope {
   ) {}
 
   private partValue(p: Node): Value {
-    switch (p.kind) {
-      case 'text':
-        return p.value;
-      case 'subst':
-        if (!this.values || (p.optional && p.type === ValueType.Null)) return null;
-        return substitutionValue(this.ctx, this.values, p.index);
-      case 'entity':
-        return entityText(p.name);
-      case 'charref':
-        return String.fromCharCode(p.code);
-      case 'cdata':
-        return p.text;
-      default:
-        return null;
-    }
+    if (p.kind !== 'subst') return literalValue(p) ?? null;
+    if (!this.values || (p.optional && p.type === ValueType.Null)) return null;
+    return substitutionValue(this.ctx, this.values, p.index);
   }
 
   private slotValue(slot: Slot): Value {

@@ -1,6 +1,6 @@
 // The 4 KiB file header (MS-EVEN6 2.2.1 / libevtx "file header"). Dirty and full flags are normal
 // on live or copied logs and are reported as facts, never as errors.
-import { u16, u32, u64 } from './bytes.js';
+import { hasMagic, u16, u32, u64 } from './bytes.js';
 import { crc32 } from './crc32.js';
 
 export const FILE_HEADER_SIZE = 0x1000;
@@ -24,9 +24,7 @@ export interface FileHeader {
 }
 
 export function hasFileMagic(b: Uint8Array): boolean {
-  if (b.length < 8) return false;
-  for (let i = 0; i < 8; i++) if (b[i] !== MAGIC.charCodeAt(i)) return false;
-  return true;
+  return hasMagic(b, 0, MAGIC);
 }
 
 export function parseFileHeader(b: Uint8Array): FileHeader {

@@ -9,6 +9,7 @@ import { nextRenderStamp } from './substitutions.js';
 import type { ChunkContext } from './tokens.js';
 import { ValueType } from './value-types.js';
 import type { Value } from './values.js';
+import { jsonScalar } from './json-text.js';
 
 const BAIL = new (class Bail {})();
 
@@ -16,25 +17,8 @@ function bail(): never {
   throw BAIL;
 }
 
-const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
-
-/** JSON string literal; most event text needs no escaping, which a regex test finds quickly. */
-function jsonString(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
-}
-
 function jsonValue(v: Value): string {
-  if (v === null) return 'null';
-  switch (typeof v) {
-    case 'string':
-      return jsonString(v);
-    case 'number':
-      return Number.isFinite(v) ? String(v) : 'null';
-    case 'bigint':
-      return v.toString();
-    case 'boolean':
-      return v ? 'true' : 'false';
-  }
+  if (!Array.isArray(v)) return jsonScalar(v);
   let s = '[';
   for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + jsonValue(v[i]);
   return s + ']';

@@ -7,6 +7,7 @@ import { entityText, expand, type XmlVisitor } from './expand.js';
 import type { ChunkContext } from './tokens.js';
 import type { Node } from './nodes.js';
 import { valueText, type Value } from './values.js';
+import { jsonScalar, jsonString } from './json-text.js';
 
 /** JSON value with ordered objects; Map keeps insertion order even for numeric-looking keys. */
 export type Json = null | string | number | bigint | boolean | Json[] | JsonObject;
@@ -145,17 +146,7 @@ export function recordJson(ctx: ChunkContext, nodes: Node[]): JsonObject {
 
 /** Compact JSON text, with 64-bit integers written exactly. */
 export function stringifyJson(v: Json, indent = '', step = ''): string {
-  if (v === null) return 'null';
-  switch (typeof v) {
-    case 'string':
-      return JSON.stringify(v);
-    case 'number':
-      return Number.isFinite(v) ? String(v) : 'null';
-    case 'bigint':
-      return v.toString();
-    case 'boolean':
-      return v ? 'true' : 'false';
-  }
+  if (v === null || typeof v !== 'object') return jsonScalar(v);
   const inner = indent + step;
   const nl = step ? '\n' : '';
   const sep = step ? ': ' : ':';
@@ -169,7 +160,7 @@ export function stringifyJson(v: Json, indent = '', step = ''): string {
   for (const [k, x] of v) {
     if (!first) s += ',' + nl;
     first = false;
-    s += inner + JSON.stringify(k) + sep + stringifyJson(x, inner, step);
+    s += inner + jsonString(k) + sep + stringifyJson(x, inner, step);
   }
   return s + nl + indent + '}';
 }
