@@ -71,6 +71,7 @@ const ucs2Slice = (Buffer.prototype as unknown as { ucs2Slice?: (start: number, 
 
 /** `count` UTF-16 code units from `o`, cut at the first NUL (Windows strings may carry padding). */
 export function utf16(b: Uint8Array, o: number, count: number): string {
+  count = Math.min(count, (b.length - o) >> 1); // never past the bytes, whatever the caller asks
   if (count <= 0) return '';
   // Node's own UCS-2 decoding is several times faster than TextDecoder at every length;
   // `ucs2Slice` is what `toString('utf16le')` calls, without its argument handling.

@@ -15,15 +15,16 @@ interface Slot {
   parts: Node[];
   /** An attribute: absent (not null) when its value is null, as in the JSON. */
   attribute: boolean;
+  /** A template instance in the nodes themselves: its fields stand at this place. */
+  instance: InstanceNode | null;
 }
 
 interface Layout {
   slots: Slot[];
+  /** Slots with a fixed name, by name, in document order. */
   byName: Map<string, number[]>;
-  /** Slots whose name or content depends on the record (substituted names, possible nested BinXML). */
-  variable: number[];
-  /** Template instances that sit in the nodes themselves (records not built from one template). */
-  instances: InstanceNode[];
+  /** Whether some slot's name or content depends on the record (substituted name, nested BinXML). */
+  variable: boolean;
 }
 
 const layouts = new WeakMap<Template, Layout>();
@@ -38,33 +39,34 @@ function layoutOf(template: Template): Layout {
 }
 
 function buildLayout(nodes: Node[]): Layout {
-  const layout: Layout = { slots: [], byName: new Map(), variable: [], instances: [] };
+  const layout: Layout = { slots: [], byName: new Map(), variable: false };
   const addSlot = (slot: Slot) => {
     const i = layout.slots.push(slot) - 1;
-    if (slot.nameParts || slot.parts.some((p) => p.kind === 'subst' || p.kind === 'instance')) layout.variable.push(i);
-    if (!slot.nameParts) {
+    if (slot.instance || slot.nameParts || slot.parts.some((p) => p.kind === 'subst' || p.kind === 'instance')) layout.variable = true;
+    if (!slot.nameParts && !slot.instance) {
       const list = layout.byName.get(slot.name);
       if (list) list.push(i);
       else layout.byName.set(slot.name, [i]);
     }
   };
+  const slot = (name: string, parts: Node[], attribute: boolean, nameParts: Node[] | null = null): Slot => ({ name, nameParts, parts, attribute, instance: null });
   const walk = (list: Node[]) => {
     for (const n of list) {
       if (n.kind === 'instance') {
-        layout.instances.push(n);
+        addSlot({ ...slot('', [], false), instance: n });
         continue;
       }
       if (n.kind !== 'element') continue;
       const nameAttr = n.name === 'Data' ? n.attrs.find((a) => a.name === 'Name') : undefined;
-      for (const a of n.attrs) if (a !== nameAttr) addSlot({ name: `${n.name}_${a.name}`, nameParts: null, parts: a.parts, attribute: true });
+      for (const a of n.attrs) if (a !== nameAttr) addSlot(slot(`${n.name}_${a.name}`, a.parts, true));
       const content: Node[] = [];
       const elements: Node[] = [];
-      for (const c of n.children) (c.kind === 'element' ? elements : content).push(c);
+      for (const c of n.children) (c.kind === 'element' || c.kind === 'instance' ? elements : content).push(c);
       // A leaf is a field (null when empty), unless it only carries attributes (<TimeCreated …/>).
       const attrsOnly = n.attrs.length > (nameAttr ? 1 : 0) && content.length === 0;
       if ((elements.length === 0 && !attrsOnly) || content.length > 0) {
         const constName = nameAttr ? constantText(nameAttr.parts) : n.name;
-        addSlot({ name: constName ?? '', nameParts: constName === undefined ? nameAttr!.parts : null, parts: content, attribute: false });
+        addSlot(slot(constName ?? '', content, false, constName === undefined ? nameAttr!.parts : null));
       }
       walk(elements);
     }
@@ -92,8 +94,9 @@ function isNested(values: SubstitutionValues | null, p: Node): boolean {
 
 /** One template's fields for one set of values (a record's instance, or a nested one). */
 class Scope {
-  private extra: Scope[] | null = null;
-  private dynamicNames: Map<string, number[]> | null = null;
+  /** Fields in document order, built only for records whose names or nesting vary. */
+  private ordered: Map<string, Value[]> | null = null;
+  private simple: boolean | null = null;
 
   constructor(
     private readonly ctx: ChunkContext,
@@ -116,67 +119,75 @@ class Scope {
     return s;
   }
 
-  /** True when the slot's content is nested BinXML (its fields live in a nested scope instead). */
-  private slotIsContainer(slot: Slot): boolean {
-    for (const p of slot.parts) if (p.kind === 'instance' || isNested(this.values, p)) return true;
-    return false;
-  }
-
-  /** Nested scopes and substituted names, worked out once per record on first need. */
-  private resolveVariable(): void {
-    if (this.extra) return;
-    this.extra = [];
-    this.dynamicNames = new Map();
-    for (const inst of this.layout.instances) this.addInstance(inst);
-    for (const i of this.layout.variable) {
-      const slot = this.layout.slots[i];
-      for (const p of slot.parts) {
-        if (p.kind === 'instance') this.addInstance(p);
-        else if (isNested(this.values, p)) this.addNodes(nestedNodes(this.ctx, this.values!, (p as { index: number }).index));
+  /** True when, in this record, every slot has a fixed name and a plain value (no nesting). */
+  private isSimple(): boolean {
+    if (this.simple === null) {
+      let simple = !this.layout.variable;
+      if (!simple) {
+        simple = true;
+        for (const slot of this.layout.slots) {
+          if (slot.instance || slot.nameParts || slot.parts.some((p) => p.kind === 'instance' || isNested(this.values, p))) {
+            simple = false;
+            break;
+          }
+        }
       }
-      if (slot.nameParts) {
-        const name = slot.nameParts.map((p) => valueText(this.partValue(p))).join('');
-        const list = this.dynamicNames.get(name);
-        if (list) list.push(i);
-        else this.dynamicNames.set(name, [i]);
-      }
+      this.simple = simple;
     }
-  }
-
-  private addInstance(inst: InstanceNode): void {
-    if (inst.template) this.extra!.push(new Scope(this.ctx, layoutOf(inst.template), inst.values));
-  }
-
-  private addNodes(nodes: Node[]): void {
-    this.extra!.push(new Scope(this.ctx, buildLayout(nodes), null));
+    return this.simple;
   }
 
   collect(name: string, out: Value[]): void {
-    const own = this.layout.byName.get(name);
-    if (own) {
+    if (this.isSimple()) {
+      const own = this.layout.byName.get(name);
+      if (!own) return;
       for (const i of own) {
         const slot = this.layout.slots[i];
-        if (this.slotIsContainer(slot)) continue;
         const v = this.slotValue(slot);
         if (v !== null || !slot.attribute) out.push(v);
       }
+      return;
     }
-    if (this.layout.variable.length === 0 && this.layout.instances.length === 0) return;
-    this.resolveVariable();
-    const dyn = this.dynamicNames!.get(name);
-    if (dyn) for (const i of dyn) out.push(this.slotValue(this.layout.slots[i]));
-    for (const s of this.extra!) s.collect(name, out);
+    if (!this.ordered) {
+      this.ordered = new Map();
+      const all: Array<[string, Value]> = [];
+      this.entries(all);
+      for (const [k, v] of all) {
+        const list = this.ordered.get(k);
+        if (list) list.push(v);
+        else this.ordered.set(k, [v]);
+      }
+    }
+    const list = this.ordered.get(name);
+    if (list) for (const v of list) out.push(v);
   }
 
+  /** All fields in document order; nested content stands where its element stands. */
   entries(out: Array<[string, Value]>): void {
-    this.resolveVariable();
     for (const slot of this.layout.slots) {
-      if (this.slotIsContainer(slot)) continue;
+      if (slot.instance) {
+        this.nestedInstance(slot.instance, out);
+        continue;
+      }
+      let container = false;
+      for (const p of slot.parts) {
+        if (p.kind === 'instance') {
+          container = true;
+          this.nestedInstance(p, out);
+        } else if (isNested(this.values, p)) {
+          container = true;
+          new Scope(this.ctx, buildLayout(nestedNodes(this.ctx, this.values!, (p as { index: number }).index)), null).entries(out);
+        }
+      }
+      if (container) continue;
       const name = slot.nameParts ? slot.nameParts.map((p) => valueText(this.partValue(p))).join('') : slot.name;
       const v = this.slotValue(slot);
       if (v !== null || !slot.attribute) out.push([name, v]);
     }
-    for (const s of this.extra!) s.entries(out);
+  }
+
+  private nestedInstance(inst: InstanceNode, out: Array<[string, Value]>): void {
+    if (inst.template) new Scope(this.ctx, layoutOf(inst.template), inst.values).entries(out);
   }
 }
 

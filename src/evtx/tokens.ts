@@ -138,6 +138,10 @@ function readLiteralValue(c: Cursor): Value {
   return v;
 }
 
+function unclosed(e: ElementNode, at: number): EvtxFormatError {
+  return new EvtxFormatError(`BinXML ends inside element <${e.name}> (truncated)`, at);
+}
+
 /**
  * Parses BinXML from `start` until an end-of-stream token or `end`.
  * `inSubstitution`: the fragment is a BinXML value, whose element tokens lack a dependency id.
@@ -163,6 +167,7 @@ export function parseFragment(ctx: ChunkContext, start: number, end: number, inS
     const token = raw & ~MORE_FLAG;
     switch (token) {
       case Token.EndOfStream:
+        if (open || stack.length) throw unclosed(open ?? stack[stack.length - 1], at);
         return top;
       case Token.FragmentHeader:
         c.need(3, 'fragment header');
@@ -242,5 +247,6 @@ export function parseFragment(ctx: ChunkContext, start: number, end: number, inS
         throw new EvtxFormatError(`unknown BinXML token 0x${raw.toString(16)}`, at);
     }
   }
+  if (open || stack.length) throw unclosed(open ?? stack[stack.length - 1], c.pos);
   return top;
 }

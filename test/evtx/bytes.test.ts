@@ -76,6 +76,8 @@ describe('UTF-16 text', () => {
       expect(utf16(bytes, 1, 3)).toBe('hél');
       expect(utf16(bytes, 1, 7)).toBe('héllo');
       expect(utf16(bytes, 1, 0)).toBe('');
+      // A count past the bytes stops at the end instead of throwing.
+      expect(utf16(bytes, 13, 50)).toBe('x');
     });
   }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Chunk } from '../../src/evtx/chunk.js';
 import type { EvtxRecord } from '../../src/evtx/record.js';
 import { ValueType as T } from '../../src/evtx/value-types.js';
-import { el, hex, inst, sub, vStr, type Bx, type TemplateSpec } from './binxml-builder.js';
+import { el, hex, inst, str, sub, vBinXml, vStr, vU16, type Bx, type TemplateSpec } from './binxml-builder.js';
 import {
   EVENT_NS,
   SYSMON_GUID,
@@ -158,5 +158,31 @@ describe('nested BinXML values', () => {
     expect(f.get('Param1')).toBe('abc');
     expect(f.get('Param2')).toBe('def');
     expect(f.get('EventXML_v')).toBe('2');
+  });
+});
+
+describe('document order holds when names or nesting vary by record', () => {
+  it('a substituted Data Name before a literal one keeps its place', () => {
+    const spec: TemplateSpec = {
+      guid: hex('05000000 0000 0000 0000 000000000005'),
+      nodes: [el('Event', {}, [el('EventData', {}, [el('Data', { Name: sub(0, T.String) }, [sub(1, T.String)]), el('Data', { Name: 'X' }, [sub(2, T.String)])])])],
+    };
+    const f = one([inst(spec, [vStr('X'), vStr('first'), vStr('second')])]).fields;
+    expect(f.all('X')).toEqual(['first', 'second']);
+    expect(f.get('X')).toBe('first');
+    expect(f.entries().filter(([k]) => k === 'X').map(([, v]) => v)).toEqual(f.all('X'));
+  });
+
+  it('fields inside nested BinXML stand where their element stands', () => {
+    const spec: TemplateSpec = {
+      guid: hex('06000000 0000 0000 0000 000000000006'),
+      nodes: [el('Event', {}, [el('UserData', {}, [sub(1, T.BinXml)]), el('System', {}, [el('EventID', {}, [sub(0, T.UInt16)])])])],
+    };
+    const f = one([inst(spec, [vU16(7), vBinXml([el('EventID', {}, [str('nested')])])])]).fields;
+    expect(f.all('EventID')).toEqual(['nested', 7]);
+    expect(f.entries()).toEqual([
+      ['EventID', 'nested'],
+      ['EventID', 7],
+    ]);
   });
 });

@@ -103,6 +103,16 @@ describe('fragment header, elements and end of stream', () => {
     expect(parseFragment(w.ctx(), 512, w.pos, false)).toEqual([E('A')]);
   });
 
+  it('data that ends inside an open element is a truncated fragment, not a partial tree', () => {
+    const w = new ChunkWriter();
+    w.fragment([el('A', {}, [el('B')])]);
+    // Drop the closing 0x04 of <A> and the end-of-stream token.
+    expect(() => parseFragment(w.ctx(), 512, w.pos - 2, false)).toThrow(/ends inside element <A>/);
+    // End of stream while <A> is still open is the same damage.
+    w.bytes[w.pos - 2] = Token.EndOfStream;
+    expect(() => parseFragment(w.ctx(), 512, w.pos, false)).toThrow(EvtxFormatError);
+  });
+
   it('stops at end of stream, ignoring what follows', () => {
     const w = new ChunkWriter();
     w.fragment([el('A')]).put(0xff, 0xff, 0x7f);
