@@ -1,7 +1,6 @@
 // One event record: header (magic, size, id, time) then BinXML. The BinXML is parsed when first
 // needed; values are decoded only when read.
 import { u64 } from './bytes.js';
-import { EvtxFormatError } from './errors.js';
 import type { Node } from './nodes.js';
 import { recordJson, stringifyJson, type JsonObject } from './render-json.js';
 import { recordXml } from './render-xml.js';
@@ -69,4 +68,3 @@ export class EvtxRecord {
   }
 }
 
-export { EvtxFormatError };
