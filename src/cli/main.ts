@@ -2,6 +2,9 @@
 // Command-line wiring only: parse options, call the stage that does the work, set the exit code.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runDump, type DumpFormat } from './dump.js';
+import { runRulesCheck, type RulesCheckOptions } from './rules-check.js';
+import { runScan, UsageError, type ScanCliOptions } from './scan.js';
+import { LEVELS } from '../rules/ast.js';
 import { VERSION } from './version.js';
 
 function stderr(s: string): void {
@@ -18,6 +21,54 @@ export function buildProgram(): Command {
     // Usage errors exit 2 as the contract says (help and version exit 0). Set before the
     // commands are added: commander copies it into each subcommand.
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+
+  const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+  const positive = (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+    return n;
+  };
+  program
+    .command('scan', { isDefault: true })
+    .description('scan EVTX files and folders with the rules (the default command)')
+    .argument('<paths...>', 'EVTX files or folders (searched recursively for *.evtx)')
+    .option('-r, --rules <path...>', 'rule files or folders (default: the bundled rules)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'jsonl']).default('table'))
+    .option('-o, --output <file>', 'write results to a file instead of stdout')
+    .addOption(new Option('--min-level <level>', 'only rules at or above this level').choices([...LEVELS]))
+    .option('--status <list>', 'only rules with these statuses (comma-separated)', list)
+    .option('--tags <glob...>', 'only rules with a tag matching one of these globs')
+    .option('--rule <glob...>', 'only rules whose id or title matches one of these globs')
+    .option('--from <time>', 'only events at or after this time (ISO 8601, UTC unless an offset is given)')
+    .option('--to <time>', 'only events at or before this time')
+    .option('--include <glob...>', 'only files matching these globs (default **/*.evtx)')
+    .option('--exclude <glob...>', 'skip files matching these globs')
+    .option('--group-by <fields>', 'group hits of rules without their own group-by by these fields (comma-separated)')
+    .option('--mapping <file...>', 'extra or overriding logsource mappings (YAML)')
+    .option('--placeholders <dir>', 'values for |expand placeholders: NAME.txt files, one value a line')
+    .option('--max-events <n>', 'events kept per detection in the output', positive, 100)
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a detection at or above this level is found').choices([...LEVELS]))
+    .option('--strict', 'exit 2 when an input file is damaged or a rule did not load')
+    .option('-j, --threads <n>', 'worker threads (accepted; scanning currently runs on one thread)', positive)
+    .option('--no-color', 'no colours (also when NO_COLOR is set)')
+    .option('-q, --quiet', 'no warnings or summary on stderr')
+    .option('--no-progress', 'no progress line')
+    .action((paths: string[], o: ScanCliOptions) => {
+      process.exitCode = runScan(paths, { ...o, color: o.color !== false && !process.env.NO_COLOR }, stderr);
+    });
+
+  const rules = program.command('rules').description('work with rule files');
+  rules
+    .command('check')
+    .description('load rules and report each one that is invalid, partly unsupported, or for other log sources')
+    .argument('<paths...>', 'rule files or folders')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--mapping <file...>', 'extra or overriding logsource mappings (YAML)')
+    .option('--placeholders <dir>', 'values for |expand placeholders')
+    .action((paths: string[], o: RulesCheckOptions) => {
+      process.exitCode = runRulesCheck(paths, o, stderr);
+    });
 
   program
     .command('dump')
@@ -42,6 +93,10 @@ function main(): void {
     program.parse(process.argv);
   } catch (e) {
     if (e instanceof InvalidArgumentError) process.exit(2);
+    if (e instanceof UsageError) {
+      stderr(`sigscan: ${e.message}`);
+      process.exit(2);
+    }
     stderr(`sigscan: internal error: ${(e as Error).message}`);
     if (process.env.SIGSCAN_DEBUG) stderr(String((e as Error).stack));
     process.exit(3);

@@ -1,0 +1,78 @@
+// `sigscan rules check`: load rules the way a scan would and say, for each, whether it runs,
+// runs only on other log sources, is partly unsupported (what, where) or invalid (file, line, why).
+import { buildRuleSet } from '../compile/rule-set.js';
+import { loadLogsourceMap } from '../mappings/logsource-map.js';
+import { loadRules } from '../rules/load-rules.js';
+import { Output } from '../report/output.js';
+import { sanitizeForTerminal } from '../report/terminal-safe.js';
+import { readPlaceholders } from './scan.js';
+
+export interface RulesCheckOptions {
+  format: 'text' | 'json';
+  mapping?: string[];
+  placeholders?: string;
+  output?: string;
+}
+
+interface Entry {
+  status: 'ok' | 'other-logsource' | 'unsupported' | 'invalid';
+  file: string;
+  line?: number;
+  column?: number;
+  id?: string;
+  title?: string;
+  reason?: string;
+}
+
+export function runRulesCheck(paths: string[], o: RulesCheckOptions, stderr: (s: string) => void): number {
+  const loaded = loadRules(paths, { placeholders: readPlaceholders(o.placeholders) });
+  const set = buildRuleSet(loaded.rules, loadLogsourceMap(o.mapping ?? []));
+  const entries: Entry[] = [];
+  for (const c of set.compiled) entries.push({ status: 'ok', file: c.rule.path, line: c.rule.line, id: c.rule.id, title: c.rule.title });
+  for (const n of set.notRunnable) {
+    entries.push({ status: n.kind === 'unsupported' ? 'unsupported' : 'other-logsource', file: n.rule.path, line: n.rule.line, id: n.rule.id, title: n.rule.title, reason: n.reason });
+  }
+  for (const p of loaded.problems) {
+    if (p.kind !== 'invalid') continue;
+    entries.push({ status: 'invalid', file: p.file, ...(p.line ? { line: p.line } : {}), ...(p.column ? { column: p.column } : {}), ...(p.rule ? { title: p.rule } : {}), reason: p.reason });
+  }
+  // Unsupported documents that never became rules (correlations, FortiSIEM files for now).
+  const ruleKeys = new Set(loaded.rules.map((r) => `${r.path}:${r.line}`));
+  for (const p of loaded.problems) {
+    if (p.kind === 'unsupported' && !ruleKeys.has(`${p.file}:${p.line}`) && !loaded.rules.some((r) => r.unsupported.includes(p))) {
+      entries.push({ status: 'unsupported', file: p.file, ...(p.line ? { line: p.line } : {}), ...(p.rule ? { title: p.rule } : {}), reason: p.reason });
+    }
+  }
+  entries.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
+
+  const count = (s: Entry['status']) => entries.filter((e) => e.status === s).length;
+  const summary = {
+    files: loaded.files,
+    rules: entries.length,
+    ok: count('ok'),
+    otherLogsource: count('other-logsource'),
+    unsupported: count('unsupported'),
+    invalid: count('invalid'),
+  };
+  const out = new Output(o.output);
+  if (o.format === 'json') {
+    out.write(JSON.stringify({ summary, rules: entries }, null, 2) + '\n');
+  } else {
+    for (const e of entries) {
+      const where = `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}`;
+      const label = { ok: 'ok', 'other-logsource': 'other-log', unsupported: 'unsupported', invalid: 'invalid' }[e.status];
+      out.write(sanitizeForTerminal(`${label.padEnd(11)} ${where}  ${e.title ?? ''}${e.reason ? `: ${e.reason}` : ''}`) + '\n');
+    }
+    const loadedCount = summary.ok + summary.otherLogsource + summary.unsupported;
+    out.write(
+      `summary: ${summary.rules} rules in ${summary.files} files: ${summary.ok} run on EVTX, ${summary.otherLogsource} for other log sources, ` +
+        `${summary.unsupported} partly unsupported, ${summary.invalid} invalid (${((100 * loadedCount) / Math.max(1, summary.rules)).toFixed(2)}% loaded)\n`,
+    );
+  }
+  out.close();
+  if (loaded.files === 0) {
+    stderr('sigscan: no rule files found in the given paths');
+    return 2;
+  }
+  return summary.invalid + summary.unsupported > 0 ? 1 : 0;
+}

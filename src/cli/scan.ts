@@ -1,0 +1,174 @@
+// `sigscan [scan]`: find files, load and select rules, scan, group, report; exit code by level.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import chalk, { Chalk } from 'chalk';
+import micromatch from 'micromatch';
+import { buildRuleSet } from '../compile/rule-set.js';
+import { DetectionGrouper } from '../correlate/group-hits.js';
+import { summarize } from '../engine/event-summary.js';
+import { scanFiles } from '../engine/scan.js';
+import { formatDamage } from '../evtx/index.js';
+import { findFiles } from '../input/find-files.js';
+import { loadLogsourceMap } from '../mappings/logsource-map.js';
+import { LEVELS, type Level, type Rule, type RuleProblem } from '../rules/ast.js';
+import { loadRules } from '../rules/load-rules.js';
+import { detectionJson } from '../report/detection-json.js';
+import { Output } from '../report/output.js';
+import { renderTable } from '../report/table.js';
+import { sanitizeForTerminal } from '../report/terminal-safe.js';
+import { bundledRulesDir } from './paths.js';
+
+export interface ScanCliOptions {
+  rules?: string[];
+  format: 'table' | 'json' | 'jsonl';
+  output?: string;
+  minLevel?: Level;
+  status?: string[];
+  tags?: string[];
+  rule?: string[];
+  from?: string;
+  to?: string;
+  include?: string[];
+  exclude?: string[];
+  groupBy?: string;
+  mapping?: string[];
+  placeholders?: string;
+  failOn?: Level;
+  strict?: boolean;
+  maxEvents: number;
+  color: boolean;
+  quiet?: boolean;
+  progress: boolean;
+}
+
+export class UsageError extends Error {}
+
+/** ISO 8601 time; UTC unless the text carries an offset. */
+export function parseTime(text: string, what: string): number {
+  const t = text.trim();
+  const withZone = /[zZ]$|[+-]\d\d:?\d\d$/.test(t) || /^\d{4}-\d\d-\d\d$/.test(t) ? t : t + 'Z';
+  const ms = Date.parse(withZone);
+  if (Number.isNaN(ms)) throw new UsageError(`${what}: "${text}" is not an ISO 8601 time (e.g. 2024-05-01T12:00:00Z)`);
+  return ms;
+}
+
+/** `--placeholders DIR`: NAME.txt files, one value a line. */
+export function readPlaceholders(dir: string | undefined): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!dir) return out;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    throw new UsageError(`--placeholders: cannot read folder ${dir}`);
+  }
+  for (const name of names) {
+    if (!name.endsWith('.txt')) continue;
+    const values = readFileSync(join(dir, name), 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    out.set(name.slice(0, -4), values);
+  }
+  return out;
+}
+
+const atLeast = (level: Level, min: Level) => LEVELS.indexOf(level) >= LEVELS.indexOf(min);
+
+export function selectRules(rules: Rule[], o: Pick<ScanCliOptions, 'minLevel' | 'status' | 'tags' | 'rule'>): Rule[] {
+  return rules.filter((r) => {
+    if (o.minLevel && !atLeast(r.level, o.minLevel)) return false;
+    if (o.status?.length && !o.status.includes(r.status ?? '')) return false;
+    if (o.tags?.length && !r.tags.some((t) => micromatch.isMatch(t, o.tags!, { nocase: true }))) return false;
+    if (o.rule?.length && !micromatch.isMatch(r.id, o.rule, { nocase: true }) && !micromatch.isMatch(r.title, o.rule, { nocase: true })) return false;
+    return true;
+  });
+}
+
+export function describeProblem(p: RuleProblem): string {
+  const where = `${p.file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}`;
+  return sanitizeForTerminal(`${where}: ${p.rule ? `${p.rule}: ` : ''}${p.reason}`);
+}
+
+export function runScan(paths: string[], o: ScanCliOptions, stderr: (s: string) => void): number {
+  const started = Date.now();
+  const from = o.from !== undefined ? parseTime(o.from, '--from') : undefined;
+  const to = o.to !== undefined ? parseTime(o.to, '--to') : undefined;
+  const map = loadLogsourceMap(o.mapping ?? []);
+  const placeholders = readPlaceholders(o.placeholders);
+
+  const loaded = loadRules(o.rules?.length ? o.rules : [bundledRulesDir()], { placeholders });
+  const selected = selectRules(loaded.rules, o);
+  const ruleSet = buildRuleSet(selected, map);
+  const invalid = loaded.problems.filter((p) => p.kind === 'invalid');
+  const unsupported = ruleSet.notRunnable.filter((n) => n.kind === 'unsupported');
+  const notApplicable = ruleSet.notRunnable.filter((n) => n.kind === 'not-applicable');
+  if (!o.quiet) {
+    for (const p of invalid) stderr(`sigscan: rule not loaded: ${describeProblem(p)}`);
+    for (const n of unsupported) stderr(`sigscan: rule not run: ${sanitizeForTerminal(`${n.rule.path}:${n.rule.line}: ${n.rule.title}: ${n.reason}`)}`);
+  }
+  if (ruleSet.compiled.length === 0) {
+    stderr(`sigscan: no rule to run (${loaded.rules.length} loaded, ${selected.length} selected, ${invalid.length} invalid)`);
+    return 2;
+  }
+
+  const found = findFiles(paths, o);
+  for (const m of found.missing) stderr(`sigscan: ${sanitizeForTerminal(m.path)}: ${m.reason}`);
+  if (found.files.length === 0) {
+    stderr('sigscan: no EVTX files found in the given paths');
+    return 2;
+  }
+
+  const grouper = new DetectionGrouper(o.maxEvents);
+  const fallbackGroup = o.groupBy ? o.groupBy.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  let damaged = 0;
+  const progress = o.progress && !o.quiet && process.stderr.isTTY;
+  let done = 0;
+  const stats = scanFiles(found.files, ruleSet, {
+    from,
+    to,
+    onHit: (c, doc, file) => {
+      const fields = c.rule.groupBy.length ? c.rule.groupBy : fallbackGroup;
+      grouper.add(c.rule, fields, fields.map((f) => doc.texts(f)[0] ?? ''), summarize(file, doc));
+    },
+    onDamage: (d) => {
+      damaged++;
+      if (!o.quiet) stderr(`sigscan: warning: ${sanitizeForTerminal(formatDamage(d))}`);
+    },
+    onFile: () => {
+      done++;
+      if (progress) process.stderr.write(`\r${done}/${found.files.length} files`);
+    },
+  });
+  if (progress) process.stderr.write('\r\x1b[K');
+
+  const detections = grouper.detections();
+  const out = new Output(o.output);
+  const color = o.color && !o.output && process.stdout.isTTY ? chalk : new Chalk({ level: 0 });
+  switch (o.format) {
+    case 'jsonl':
+      for (const d of detections) out.write(JSON.stringify(detectionJson(d)) + '\n');
+      break;
+    case 'json': {
+      const summary = { files: stats.files, records: stats.records, rules: ruleSet.compiled.length, detections: detections.length, damaged };
+      out.write(JSON.stringify({ summary, detections: detections.map(detectionJson) }, null, 2) + '\n');
+      break;
+    }
+    case 'table':
+      out.write(renderTable(detections, color));
+      break;
+  }
+  out.close();
+
+  if (!o.quiet) {
+    const byLevel = LEVELS.slice().reverse().map((l) => [l, detections.filter((d) => d.rule.level === l).length] as const).filter(([, n]) => n > 0);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    stderr(
+      `sigscan: ${stats.readableFiles}/${stats.files} files, ${stats.records} records in ${seconds}s; ` +
+        `${detections.length} detection${detections.length === 1 ? '' : 's'}${byLevel.length ? ` (${byLevel.map(([l, n]) => `${l} ${n}`).join(', ')})` : ''}; ` +
+        `rules: ${ruleSet.compiled.length} run, ${invalid.length} invalid, ${unsupported.length} unsupported, ${notApplicable.length} for other log sources` +
+        (damaged ? `; ${damaged} damage report${damaged === 1 ? '' : 's'}` : ''),
+    );
+  }
+  if (o.strict && (damaged > 0 || invalid.length > 0 || unsupported.length > 0 || stats.readableFiles < stats.files)) return 2;
+  if (stats.readableFiles === 0) return 2;
+  if (o.failOn && detections.some((d) => atLeast(d.rule.level, o.failOn!))) return 1;
+  return 0;
+}

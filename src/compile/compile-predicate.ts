@@ -1,0 +1,91 @@
+// AST → matcher function. Each node becomes a closure; field values come through the event
+// document, which decodes and lower-cases each field at most once per event.
+import type { Predicate, ValueTest } from '../rules/ast.js';
+import type { EventDocument } from './event-document.js';
+import { compileValueTest } from './value-test.js';
+
+export type Matcher = (doc: EventDocument) => boolean;
+
+/** String tests that compare lower-cased text; the others read the text or the typed value. */
+function wantsLower(test: ValueTest): boolean {
+  return 'cased' in test && !test.cased;
+}
+
+export function compilePredicate(p: Predicate): Matcher {
+  switch (p.kind) {
+    case 'const': {
+      const v = p.value;
+      return () => v;
+    }
+    case 'not': {
+      const m = compilePredicate(p.item);
+      return (doc) => !m(doc);
+    }
+    case 'and': {
+      const ms = p.items.map(compilePredicate);
+      if (ms.length === 2) {
+        const [a, b] = ms;
+        return (doc) => a(doc) && b(doc);
+      }
+      return (doc) => {
+        for (let i = 0; i < ms.length; i++) if (!ms[i](doc)) return false;
+        return true;
+      };
+    }
+    case 'or': {
+      const ms = p.items.map(compilePredicate);
+      return (doc) => {
+        for (let i = 0; i < ms.length; i++) if (ms[i](doc)) return true;
+        return false;
+      };
+    }
+    case 'field': {
+      const { field } = p;
+      const m = compileValueTest(p.test);
+      const lower = wantsLower(p.test);
+      return (doc) => {
+        const values = doc.values(field);
+        if (values.length === 0) return false;
+        const texts = doc.texts(field);
+        const lowers = lower ? doc.lowerTexts(field) : texts;
+        for (let i = 0; i < values.length; i++) if (m(values[i], texts[i], lowers[i])) return true;
+        return false;
+      };
+    }
+    case 'null': {
+      const { field } = p;
+      return (doc) => {
+        const values = doc.values(field);
+        for (let i = 0; i < values.length; i++) if (values[i] !== null) return false;
+        return true;
+      };
+    }
+    case 'exists': {
+      const { field } = p;
+      return (doc) => doc.values(field).length > 0;
+    }
+    case 'keyword': {
+      const m = compileValueTest(p.test);
+      const lower = wantsLower(p.test);
+      return (doc) => {
+        const texts = doc.leafTexts();
+        for (let i = 0; i < texts.length; i++) {
+          const t = texts[i];
+          if (m(t, t, lower ? t.toLowerCase() : t)) return true;
+        }
+        return false;
+      };
+    }
+    case 'fieldref': {
+      const { field, other, match, cased } = p;
+      const test = (a: string, b: string): boolean =>
+        match === 'equals' ? a === b : match === 'contains' ? a.includes(b) : match === 'startswith' ? a.startsWith(b) : a.endsWith(b);
+      return (doc) => {
+        const as = cased ? doc.texts(field) : doc.lowerTexts(field);
+        const bs = cased ? doc.texts(other) : doc.lowerTexts(other);
+        for (const a of as) for (const b of bs) if (test(a, b)) return true;
+        return false;
+      };
+    }
+  }
+}

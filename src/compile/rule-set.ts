@@ -1,0 +1,57 @@
+// Loaded rules → runnable rules: each detection scoped by its logsource (Channel/EventID, 4688
+// renames), compiled to a matcher, indexed by Channel and EventID. Rules that cannot run here
+// (another product, unknown logsource, unresolved placeholders) are listed with the reason.
+import type { Predicate, Rule } from '../rules/ast.js';
+import { scopeDetection } from '../mappings/apply-logsource.js';
+import { scopeFor, type LogsourceMap } from '../mappings/logsource-map.js';
+import { compilePredicate, type Matcher } from './compile-predicate.js';
+import { RuleIndex } from './rule-index.js';
+
+export interface CompiledRule {
+  rule: Rule;
+  /** The detection after logsource scoping: what actually runs. */
+  scoped: Predicate;
+  match: Matcher;
+}
+
+export interface NotRunnable {
+  rule: Rule;
+  reason: string;
+  /** `not-applicable`: valid, but for other logs (e.g. product linux). */
+  kind: 'not-applicable' | 'unsupported';
+}
+
+export interface RuleSet {
+  compiled: CompiledRule[];
+  index: RuleIndex<CompiledRule>;
+  notRunnable: NotRunnable[];
+}
+
+export function buildRuleSet(rules: Rule[], map: LogsourceMap): RuleSet {
+  const index = new RuleIndex<CompiledRule>();
+  const compiled: CompiledRule[] = [];
+  const notRunnable: NotRunnable[] = [];
+  for (const rule of rules) {
+    if (rule.unsupported.length) {
+      notRunnable.push({ rule, reason: rule.unsupported.map((p) => p.reason).join('; '), kind: 'unsupported' });
+      continue;
+    }
+    let scoped: Predicate | null = rule.detection;
+    if (rule.format === 'sigma') {
+      const scope = scopeFor(rule.logsource, map);
+      if (!scope.applies) {
+        notRunnable.push({ rule, reason: scope.reason, kind: 'not-applicable' });
+        continue;
+      }
+      scoped = scopeDetection(rule.detection, scope);
+      if (!scoped) {
+        notRunnable.push({ rule, reason: 'the rule uses fields that no event of its logsource has', kind: 'not-applicable' });
+        continue;
+      }
+    }
+    const entry: CompiledRule = { rule, scoped, match: compilePredicate(scoped) };
+    compiled.push(entry);
+    index.add(entry, scoped);
+  }
+  return { compiled, index, notRunnable };
+}

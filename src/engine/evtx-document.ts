@@ -1,0 +1,100 @@
+// An EVTX record seen as an EventDocument: fields by name (EventData names, System elements,
+// `Element_Attribute`, UserData leaves, unnamed `Data`), dotted `Event.…` paths through the
+// record's JSON, and every leaf value for keywords. Values are decoded once per record and field.
+import type { EventDocument } from '../compile/event-document.js';
+import type { EvtxRecord } from '../evtx/index.js';
+import { valueText, type Value } from '../evtx/values.js';
+import type { Json } from '../evtx/render-json.js';
+
+interface FieldCache {
+  values: readonly Value[];
+  texts?: readonly string[];
+  lowers?: readonly string[];
+}
+
+const NONE: readonly Value[] = [];
+
+/** Leaf values of a JSON tree (the record as the Rust crate prints it), for dotted paths. */
+function jsonValues(v: Json | undefined): Value[] {
+  if (v === undefined) return [];
+  if (v instanceof Map) {
+    const text = v.get('#text');
+    return text === undefined ? [] : jsonValues(text);
+  }
+  if (Array.isArray(v)) return v.flatMap((x) => jsonValues(x));
+  return [v as Value];
+}
+
+export class EvtxDocument implements EventDocument {
+  private cache = new Map<string, FieldCache>();
+  private leaves: string[] | null = null;
+
+  constructor(readonly record: EvtxRecord) {}
+
+  private entry(field: string): FieldCache {
+    let e = this.cache.get(field);
+    if (!e) {
+      e = { values: this.lookup(field) };
+      this.cache.set(field, e);
+    }
+    return e;
+  }
+
+  private lookup(field: string): readonly Value[] {
+    const direct = this.record.fields.all(field);
+    if (direct.length) return direct;
+    if (field.startsWith('Event.')) return this.path(field);
+    if (field.includes('\\')) return this.joined(field);
+    return NONE;
+  }
+
+  /**
+   * `SubjectDomainName\SubjectUserName`: the first value of each named field joined with `\`
+   * (the logsource mapping renames Sysmon's `User` to this on 4688). Absent if any part is.
+   */
+  private joined(field: string): readonly Value[] {
+    const parts: string[] = [];
+    for (const name of field.split('\\')) {
+      const v = this.record.fields.all(name);
+      if (v.length === 0 || v[0] === null) return NONE;
+      parts.push(valueText(v[0]));
+    }
+    return [parts.join('\\')];
+  }
+
+  /** `Event.System.Provider.#attributes.Name`, `Event.EventData.Image`: walk the record's JSON. */
+  private path(field: string): readonly Value[] {
+    let v: Json | undefined = this.record.json();
+    for (const key of field.split('.')) {
+      if (!(v instanceof Map)) return NONE;
+      v = v.get(key);
+    }
+    return jsonValues(v);
+  }
+
+  values(field: string): readonly Value[] {
+    return this.entry(field).values;
+  }
+
+  texts(field: string): readonly string[] {
+    const e = this.entry(field);
+    return (e.texts ??= e.values.map(valueText));
+  }
+
+  lowerTexts(field: string): readonly string[] {
+    const e = this.entry(field);
+    return (e.lowers ??= this.texts(field).map((t) => t.toLowerCase()));
+  }
+
+  leafTexts(): readonly string[] {
+    if (!this.leaves) {
+      const out: string[] = [];
+      for (const [, v] of this.record.fields.entries()) {
+        if (Array.isArray(v)) for (const x of v) out.push(valueText(x));
+        else if (v !== null) out.push(valueText(v));
+      }
+      this.leaves = out;
+    }
+    return this.leaves;
+  }
+}
