@@ -130,7 +130,8 @@ function identifierPredicate(node: YamlNode, ctx: ItemContext, invalid: (reason:
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value ?? '') : '';
       const value = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
-      items.push(key === '' || key.startsWith('|') ? keywordItem(value, key.split('|').includes('all'), ctx) : fieldItem(key, value, ctx));
+      // Keyless keys (`'|all'`, `'|re'`) are keyword searches with modifiers: fieldItem handles both.
+      items.push(fieldItem(key, value, ctx));
     }
     return items.length === 1 ? items[0] : { kind: 'and', items };
   }
