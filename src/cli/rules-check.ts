@@ -15,7 +15,7 @@ export interface RulesCheckOptions {
 }
 
 interface Entry {
-  status: 'ok' | 'other-logsource' | 'unsupported' | 'invalid';
+  status: 'ok' | 'other-logsource' | 'needs-input' | 'unsupported' | 'invalid';
   file: string;
   line?: number;
   column?: number;
@@ -30,7 +30,8 @@ export function runRulesCheck(paths: string[], o: RulesCheckOptions, stderr: (s:
   const entries: Entry[] = [];
   for (const c of set.compiled) entries.push({ status: 'ok', file: c.rule.path, line: c.rule.line, id: c.rule.id, title: c.rule.title });
   for (const n of set.notRunnable) {
-    entries.push({ status: n.kind === 'unsupported' ? 'unsupported' : 'other-logsource', file: n.rule.path, line: n.rule.line, id: n.rule.id, title: n.rule.title, reason: n.reason });
+    const status = n.kind === 'not-applicable' ? 'other-logsource' : n.kind;
+    entries.push({ status, file: n.rule.path, line: n.rule.line, id: n.rule.id, title: n.rule.title, reason: n.reason });
   }
   for (const p of loaded.problems) {
     if (p.kind !== 'invalid') continue;
@@ -39,8 +40,8 @@ export function runRulesCheck(paths: string[], o: RulesCheckOptions, stderr: (s:
   // Unsupported documents that never became rules (correlations, FortiSIEM files for now).
   const ruleKeys = new Set(loaded.rules.map((r) => `${r.path}:${r.line}`));
   for (const p of loaded.problems) {
-    if (p.kind === 'unsupported' && !ruleKeys.has(`${p.file}:${p.line}`) && !loaded.rules.some((r) => r.unsupported.includes(p))) {
-      entries.push({ status: 'unsupported', file: p.file, ...(p.line ? { line: p.line } : {}), ...(p.rule ? { title: p.rule } : {}), reason: p.reason });
+    if (p.kind !== 'invalid' && !ruleKeys.has(`${p.file}:${p.line}`) && !loaded.rules.some((r) => r.unsupported.includes(p))) {
+      entries.push({ status: p.kind, file: p.file, ...(p.line ? { line: p.line } : {}), ...(p.rule ? { title: p.rule } : {}), reason: p.reason });
     }
   }
   entries.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
@@ -51,6 +52,7 @@ export function runRulesCheck(paths: string[], o: RulesCheckOptions, stderr: (s:
     rules: entries.length,
     ok: count('ok'),
     otherLogsource: count('other-logsource'),
+    needsInput: count('needs-input'),
     unsupported: count('unsupported'),
     invalid: count('invalid'),
   };
@@ -60,13 +62,14 @@ export function runRulesCheck(paths: string[], o: RulesCheckOptions, stderr: (s:
   } else {
     for (const e of entries) {
       const where = `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}`;
-      const label = { ok: 'ok', 'other-logsource': 'other-log', unsupported: 'unsupported', invalid: 'invalid' }[e.status];
+      const label = { ok: 'ok', 'other-logsource': 'other-log', 'needs-input': 'needs-input', unsupported: 'unsupported', invalid: 'invalid' }[e.status];
       out.write(sanitizeForTerminal(`${label.padEnd(11)} ${where}  ${e.title ?? ''}${e.reason ? `: ${e.reason}` : ''}`) + '\n');
     }
-    const loadedCount = summary.ok + summary.otherLogsource + summary.unsupported;
+    const loadedCount = summary.rules - summary.invalid - summary.unsupported;
     out.write(
       `summary: ${summary.rules} rules in ${summary.files} files: ${summary.ok} run on EVTX, ${summary.otherLogsource} for other log sources, ` +
-        `${summary.unsupported} partly unsupported, ${summary.invalid} invalid (${((100 * loadedCount) / Math.max(1, summary.rules)).toFixed(2)}% loaded)\n`,
+        `${summary.needsInput} need placeholder values, ${summary.unsupported} partly unsupported, ${summary.invalid} invalid ` +
+        `(${((100 * loadedCount) / Math.max(1, summary.rules)).toFixed(2)}% load fully)\n`,
     );
   }
   out.close();

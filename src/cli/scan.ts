@@ -98,7 +98,7 @@ export function runScan(paths: string[], o: ScanCliOptions, stderr: (s: string) 
   const selected = selectRules(loaded.rules, o);
   const ruleSet = buildRuleSet(selected, map);
   const invalid = loaded.problems.filter((p) => p.kind === 'invalid');
-  const unsupported = ruleSet.notRunnable.filter((n) => n.kind === 'unsupported');
+  const unsupported = ruleSet.notRunnable.filter((n) => n.kind !== 'not-applicable');
   const notApplicable = ruleSet.notRunnable.filter((n) => n.kind === 'not-applicable');
   if (!o.quiet) {
     for (const p of invalid) stderr(`sigscan: rule not loaded: ${describeProblem(p)}`);

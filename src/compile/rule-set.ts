@@ -17,8 +17,11 @@ export interface CompiledRule {
 export interface NotRunnable {
   rule: Rule;
   reason: string;
-  /** `not-applicable`: valid, but for other logs (e.g. product linux). */
-  kind: 'not-applicable' | 'unsupported';
+  /**
+   * `not-applicable`: valid, but for other logs (e.g. product linux). `needs-input`: waits for
+   * placeholder values. `unsupported`: uses something sigscan cannot run.
+   */
+  kind: 'not-applicable' | 'needs-input' | 'unsupported';
 }
 
 export interface RuleSet {
@@ -33,7 +36,8 @@ export function buildRuleSet(rules: Rule[], map: LogsourceMap): RuleSet {
   const notRunnable: NotRunnable[] = [];
   for (const rule of rules) {
     if (rule.unsupported.length) {
-      notRunnable.push({ rule, reason: rule.unsupported.map((p) => p.reason).join('; '), kind: 'unsupported' });
+      const kind = rule.unsupported.every((p) => p.kind === 'needs-input') ? 'needs-input' : 'unsupported';
+      notRunnable.push({ rule, reason: rule.unsupported.map((p) => p.reason).join('; '), kind });
       continue;
     }
     let scoped: Predicate | null = rule.detection;

@@ -66,8 +66,11 @@ export interface RuleProblem {
   /** Which rule (title or id) when known. */
   rule?: string;
   reason: string;
-  /** `invalid`: the rule does not load. `unsupported`: it loads but cannot run as written. */
-  kind: 'invalid' | 'unsupported';
+  /**
+   * `invalid`: the rule does not load. `unsupported`: it loads but uses something sigscan cannot
+   * run. `needs-input`: it loads but needs values from the user (placeholders for `|expand`).
+   */
+  kind: 'invalid' | 'unsupported' | 'needs-input';
 }
 
 export type RuleFormat = 'sigma' | 'sigma-correlation' | 'fortisiem';

@@ -78,7 +78,7 @@ export function loadSigmaDocument(doc: Document, ctx: SigmaLoadContext): LoadedD
       if (key === 'timeframe') continue;
       const itemCtx: ItemContext = {
         placeholders: ctx.placeholders,
-        problem: (reason, kind) => (kind === 'invalid' ? problem(`${key}: ${reason}`, 'invalid', line) : unsupported.push({ file: ctx.file, line, ...(ruleName ? { rule: ruleName } : {}), reason: `${key}: ${reason}`, kind })),
+        problem: (reason, kind) => (kind === 'invalid' ? problem(`${key}: ${reason}`, 'invalid', line) : unsupported.push({ file: ctx.file, line, ...(ruleName ? { rule: ruleName } : {}), reason: `${key}: ${reason}`, kind: kind === 'needs-input' ? 'needs-input' : 'unsupported' })),
       };
       identifiers.set(key, identifierPredicate(pair.value as YamlNode, itemCtx, (reason) => problem(`${key}: ${reason}`, 'invalid', line)));
     }

@@ -19,7 +19,7 @@ import {
 /** What the rule loader hands a detection item: placeholder values and a place for problems. */
 export interface ItemContext {
   placeholders: Map<string, string[]>;
-  problem(reason: string, kind: 'invalid' | 'unsupported'): void;
+  problem(reason: string, kind: 'invalid' | 'unsupported' | 'needs-input'): void;
 }
 
 export type CompareOp = 'gt' | 'gte' | 'lt' | 'lte';
@@ -249,7 +249,7 @@ const expand = eachValue('expand: each %placeholder% is replaced by each of its 
     }
     const values = ctx.placeholders.get(part.placeholder);
     if (values === undefined) {
-      ctx.problem(`unresolved placeholder %${part.placeholder}%`, 'unsupported');
+      ctx.problem(`unresolved placeholder %${part.placeholder}% (give its values with --placeholders DIR)`, 'needs-input');
       return [];
     }
     // Placeholder values are Sigma strings too: `*` in a value is a wildcard, `\*` a star.
