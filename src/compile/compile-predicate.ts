@@ -69,10 +69,8 @@ export function compilePredicate(p: Predicate): Matcher {
       const lower = wantsLower(p.test);
       return (doc) => {
         const texts = doc.leafTexts();
-        for (let i = 0; i < texts.length; i++) {
-          const t = texts[i];
-          if (m(t, t, lower ? t.toLowerCase() : t)) return true;
-        }
+        const lowers = lower ? doc.leafLowerTexts() : texts;
+        for (let i = 0; i < texts.length; i++) if (m(texts[i], texts[i], lowers[i])) return true;
         return false;
       };
     }

@@ -14,4 +14,6 @@ export interface EventDocument {
   lowerTexts(field: string): readonly string[];
   /** Text forms of every leaf value (System, EventData, UserData), for keyword search. */
   leafTexts(): readonly string[];
+  /** Lower-cased `leafTexts()`, computed once per event. */
+  leafLowerTexts(): readonly string[];
 }

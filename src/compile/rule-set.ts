@@ -6,6 +6,7 @@ import { scopeDetection } from '../mappings/apply-logsource.js';
 import { scopeFor, type LogsourceMap } from '../mappings/logsource-map.js';
 import { compilePredicate, type Matcher } from './compile-predicate.js';
 import { RuleIndex } from './rule-index.js';
+import { LiteralPrefilter } from './literal-prefilter.js';
 
 export interface CompiledRule {
   rule: Rule;
@@ -27,10 +28,12 @@ export interface NotRunnable {
 export interface RuleSet {
   compiled: CompiledRule[];
   index: RuleIndex<CompiledRule>;
+  /** Null when turned off (to compare results with and without it). */
+  prefilter: LiteralPrefilter<CompiledRule> | null;
   notRunnable: NotRunnable[];
 }
 
-export function buildRuleSet(rules: Rule[], map: LogsourceMap): RuleSet {
+export function buildRuleSet(rules: Rule[], map: LogsourceMap, opts: { prefilter?: boolean } = {}): RuleSet {
   const index = new RuleIndex<CompiledRule>();
   const compiled: CompiledRule[] = [];
   const notRunnable: NotRunnable[] = [];
@@ -57,5 +60,6 @@ export function buildRuleSet(rules: Rule[], map: LogsourceMap): RuleSet {
     compiled.push(entry);
     index.add(entry, scoped);
   }
-  return { compiled, index, notRunnable };
+  const prefilter = opts.prefilter === false ? null : new LiteralPrefilter(compiled.map((c) => ({ entry: c, predicate: c.scoped })));
+  return { compiled, index, prefilter, notRunnable };
 }

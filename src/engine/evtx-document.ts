@@ -28,6 +28,7 @@ function jsonValues(v: Json | undefined): Value[] {
 export class EvtxDocument implements EventDocument {
   private cache = new Map<string, FieldCache>();
   private leaves: string[] | null = null;
+  private lowerLeaves: string[] | null = null;
 
   constructor(readonly record: EvtxRecord) {}
 
@@ -96,5 +97,9 @@ export class EvtxDocument implements EventDocument {
       this.leaves = out;
     }
     return this.leaves;
+  }
+
+  leafLowerTexts(): readonly string[] {
+    return (this.lowerLeaves ??= this.leafTexts().map((t) => t.toLowerCase()));
   }
 }

@@ -43,7 +43,9 @@ export function scanFiles(files: string[], rules: RuleSet, opts: ScanOptions): S
           if ((opts.from !== undefined && t < opts.from) || (opts.to !== undefined && t > opts.to)) return;
         }
         const candidates = rules.index.candidates(doc.texts('Channel')[0] ?? '', doc.texts('EventID')[0] ?? '');
-        for (let i = 0; i < candidates.length; i++) if (candidates[i].match(doc)) opts.onHit(candidates[i], doc, file);
+        if (candidates.length === 0) return;
+        if (rules.prefilter) rules.prefilter.forEach(candidates, doc, (c) => c.match(doc) && opts.onHit(c, doc, file));
+        else for (let i = 0; i < candidates.length; i++) if (candidates[i].match(doc)) opts.onHit(candidates[i], doc, file);
       },
     });
     stats.records += summary.records;
