@@ -76,11 +76,16 @@ export function loadSigmaDocument(doc: Document, ctx: SigmaLoadContext): LoadedD
         continue;
       }
       if (key === 'timeframe') continue;
-      const itemCtx: ItemContext = {
+      // Problems point at the item's own line (or the identifier's, for keyword lists).
+      const ctxAt = (itemLine: number): ItemContext => ({
         placeholders: ctx.placeholders,
-        problem: (reason, kind) => (kind === 'invalid' ? problem(`${key}: ${reason}`, 'invalid', line) : unsupported.push({ file: ctx.file, line, ...(ruleName ? { rule: ruleName } : {}), reason: `${key}: ${reason}`, kind: kind === 'needs-input' ? 'needs-input' : 'unsupported' })),
-      };
-      identifiers.set(key, identifierPredicate(pair.value as YamlNode, itemCtx, (reason) => problem(`${key}: ${reason}`, 'invalid', line)));
+        problem: (reason, kind) =>
+          kind === 'invalid'
+            ? problem(`${key}: ${reason}`, 'invalid', itemLine)
+            : unsupported.push({ file: ctx.file, line: itemLine, ...(ruleName ? { rule: ruleName } : {}), reason: `${key}: ${reason}`, kind: kind === 'needs-input' ? 'needs-input' : 'unsupported' }),
+      });
+      const at = (n: YamlNode | null | undefined) => lineOf(ctx.lines, n, line);
+      identifiers.set(key, identifierPredicate(pair.value as YamlNode, ctxAt, at, line, (reason) => problem(`${key}: ${reason}`, 'invalid', line)));
     }
     if (!conditionNode) problem('detection has no condition', 'invalid', lineOf(ctx.lines, detectionNode, docLine));
     else {
@@ -124,14 +129,20 @@ export function loadSigmaDocument(doc: Document, ctx: SigmaLoadContext): LoadedD
  * One detection identifier: a map is AND over its keys; a list of maps is OR of ANDs; a list of
  * plain values (or a single value) is a keyword list.
  */
-function identifierPredicate(node: YamlNode, ctx: ItemContext, invalid: (reason: string) => void): Predicate {
+function identifierPredicate(
+  node: YamlNode,
+  ctxAt: (line: number) => ItemContext,
+  lineAt: (n: YamlNode | null | undefined) => number,
+  line: number,
+  invalid: (reason: string) => void,
+): Predicate {
   if (isMap(node)) {
     const items: Predicate[] = [];
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value ?? '') : '';
       const value = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
       // Keyless keys (`'|all'`, `'|re'`) are keyword searches with modifiers: fieldItem handles both.
-      items.push(fieldItem(key, value, ctx));
+      items.push(fieldItem(key, value, ctxAt(lineAt(pair.key as YamlNode))));
     }
     return items.length === 1 ? items[0] : { kind: 'and', items };
   }
@@ -139,13 +150,13 @@ function identifierPredicate(node: YamlNode, ctx: ItemContext, invalid: (reason:
     const scalars: unknown[] = [];
     const alternatives: Predicate[] = [];
     for (const item of node.items) {
-      if (isMap(item) || isSeq(item)) alternatives.push(identifierPredicate(item as YamlNode, ctx, invalid));
+      if (isMap(item) || isSeq(item)) alternatives.push(identifierPredicate(item as YamlNode, ctxAt, lineAt, lineAt(item as YamlNode), invalid));
       else scalars.push((item as { toJSON(): unknown }).toJSON());
     }
-    if (scalars.length) alternatives.push(keywordItem(scalars, false, ctx));
+    if (scalars.length) alternatives.push(keywordItem(scalars, false, ctxAt(line)));
     return alternatives.length === 1 ? alternatives[0] : { kind: 'or', items: alternatives };
   }
-  if (isScalar(node) && node.value !== null) return keywordItem([node.value], false, ctx);
+  if (isScalar(node) && node.value !== null) return keywordItem([node.value], false, ctxAt(line));
   invalid('empty detection identifier');
   return FALSE;
 }

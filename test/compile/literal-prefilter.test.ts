@@ -1,0 +1,79 @@
+// The literal prefilter must never hide a match: Aho-Corasick finds exactly what a naive search
+// finds, and required literals are truly required.
+import { describe, expect, it } from 'vitest';
+import type { Predicate } from '../../src/rules/ast.js';
+import { AhoCorasick } from '../../src/compile/aho-corasick.js';
+import { KEYWORDS, LiteralPrefilter, requiredLiterals } from '../../src/compile/literal-prefilter.js';
+import type { EventDocument } from '../../src/compile/event-document.js';
+
+const f = (field: string, kind: 'equals' | 'contains' | 'startswith' | 'endswith', value: string, cased = false): Predicate => ({ kind: 'field', field, test: { kind, value, cased } });
+
+describe('Aho-Corasick', () => {
+  it('finds every needle occurrence a naive search finds (random texts and needles)', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const word = (len: number) => Array.from({ length: len }, () => 'abc\\.'[rand(5)]).join('');
+    for (let round = 0; round < 200; round++) {
+      const needles = Array.from({ length: 1 + rand(12) }, () => word(1 + rand(5)));
+      const ac = new AhoCorasick(needles, needles.map((_, i) => i));
+      const text = word(rand(40));
+      const marks = new Int32Array(needles.length);
+      ac.mark(text, marks, 1);
+      needles.forEach((n, i) => expect(marks[i] === 1, `${JSON.stringify(n)} in ${JSON.stringify(text)}`).toBe(text.includes(n)));
+    }
+  });
+  it('reports overlapping and nested needles', () => {
+    const needles = ['he', 'she', 'his', 'hers'];
+    const marks = new Int32Array(4);
+    new AhoCorasick(needles, [0, 1, 2, 3]).mark('ushers', marks, 9);
+    expect([...marks]).toEqual([9, 9, 0, 9]);
+  });
+});
+
+describe('requiredLiterals', () => {
+  it('a string test requires its lower-cased text in its field; cased, regex and short ones require nothing', () => {
+    expect(requiredLiterals(f('Image', 'endswith', '\\CMD.exe'))).toEqual([[{ field: 'Image', text: '\\cmd.exe' }]]);
+    expect(requiredLiterals(f('Image', 'endswith', '\\CMD.exe', true))).toBeNull();
+    expect(requiredLiterals(f('Image', 'contains', 'a'))).toBeNull();
+    expect(requiredLiterals({ kind: 'field', field: 'X', test: { kind: 'regex', pattern: 'abc', flags: '' } })).toBeNull();
+  });
+  it('AND keeps every item’s clause; OR joins one clause per branch; NOT requires nothing', () => {
+    const and: Predicate = { kind: 'and', items: [f('Image', 'endswith', '\\cmd.exe'), f('CommandLine', 'contains', ' /c ')] };
+    expect(requiredLiterals(and)).toEqual([[{ field: 'Image', text: '\\cmd.exe' }], [{ field: 'CommandLine', text: ' /c ' }]]);
+    const or: Predicate = { kind: 'or', items: [f('A', 'contains', 'xx'), and] };
+    expect(requiredLiterals(or)).toHaveLength(1);
+    expect(requiredLiterals({ kind: 'or', items: [f('A', 'contains', 'xx'), { kind: 'not', item: f('B', 'contains', 'yy') }] })).toBeNull();
+    expect(requiredLiterals({ kind: 'keyword', test: { kind: 'contains', value: 'Mimikatz', cased: false } })).toEqual([[{ field: KEYWORDS, text: 'mimikatz' }]]);
+  });
+  it('Channel and EventID are left to the index', () => {
+    expect(requiredLiterals(f('Channel', 'equals', 'Security'))).toBeNull();
+  });
+});
+
+describe('LiteralPrefilter', () => {
+  const doc = (fields: Record<string, string>, leaves: string[] = Object.values(fields)): EventDocument => ({
+    values: (n) => (n in fields ? [fields[n]] : []),
+    texts: (n) => (n in fields ? [fields[n]] : []),
+    lowerTexts: (n) => (n in fields ? [fields[n].toLowerCase()] : []),
+    leafTexts: () => leaves,
+    leafLowerTexts: () => leaves.map((l) => l.toLowerCase()),
+  });
+  const rules = {
+    cmd: { kind: 'and', items: [f('Image', 'endswith', '\\cmd.exe'), f('CommandLine', 'contains', 'whoami')] } as Predicate,
+    ps: f('Image', 'endswith', '\\powershell.exe'),
+    always: { kind: 'not', item: f('Image', 'contains', 'zz') } as Predicate,
+    kw: { kind: 'keyword', test: { kind: 'contains', value: 'mimikatz', cased: false } } as Predicate,
+  };
+  const pf = new LiteralPrefilter(Object.entries(rules).map(([name, predicate]) => ({ entry: name, predicate })));
+  const passed = (d: EventDocument) => {
+    const out: string[] = [];
+    pf.forEach(Object.keys(rules), d, (e) => out.push(e));
+    return out;
+  };
+  it('lets through exactly the rules whose every literal group is present, and rules without literals', () => {
+    expect(passed(doc({ Image: 'C:\\Windows\\System32\\CMD.EXE', CommandLine: 'cmd /c WHOAMI' }))).toEqual(['cmd', 'always']);
+    expect(passed(doc({ Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd /c dir' }))).toEqual(['always']);
+    expect(passed(doc({ Image: 'x\\powershell.exe' }))).toEqual(['ps', 'always']);
+    expect(passed(doc({ Image: 'x' }, ['Invoke-Mimikatz']))).toEqual(['always', 'kw']);
+  });
+});
