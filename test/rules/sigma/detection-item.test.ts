@@ -122,7 +122,7 @@ describe('keywords', () => {
 describe('problems', () => {
   const cases: [string, unknown, string, 'invalid' | 'unsupported'][] = [
     ['F|bogus', 'x', 'unknown modifier bogus', 'invalid'],
-    ['F|expand', '%nowhere%', 'unresolved placeholder %nowhere%', 'unsupported'],
+    ['F|expand', '%nowhere%', 'unresolved placeholder %nowhere%', 'needs-input'],
     ['F|re', '(?<=a', 'regular expression', 'unsupported'],
     ['F|re', 'a(?i)b', 'not a valid JavaScript regular expression', 'unsupported'],
     ['F|re', '\\Aabc\\Z', 'escape \\A \\Z has no meaning in JavaScript', 'unsupported'],
