@@ -1,0 +1,132 @@
+// `sigscan scan` end to end on an EVTX file built from event descriptions: the JSONL contract,
+// group-by, exit codes, time filters, --strict, and that log text cannot reach a terminal raw.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runScan, type ScanCliOptions } from '../../src/cli/scan.js';
+import { ValueType as T } from '../../src/evtx/value-types.js';
+import { ChunkWriter, el, fileHeader, hex, inst, sub, vFileTime, vStr, vU16, type TemplateSpec } from '../evtx/binxml-builder.js';
+
+const service7045: TemplateSpec = {
+  guid: hex('07045000 0000 0000 0000 000000007045'),
+  nodes: [
+    el('Event', { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' }, [
+      el('System', {}, [
+        el('Provider', { Name: sub(0, T.String) }),
+        el('EventID', {}, [sub(1, T.UInt16)]),
+        el('TimeCreated', { SystemTime: sub(2, T.FileTime) }),
+        el('Channel', {}, [sub(3, T.String)]),
+        el('Computer', {}, [sub(4, T.String)]),
+      ]),
+      el('EventData', {}, [el('Data', { Name: 'ServiceName' }, [sub(5, T.String)]), el('Data', { Name: 'ImagePath' }, [sub(6, T.String)])]),
+    ]),
+  ],
+};
+
+/** FILETIME ticks for an ISO time. */
+const ticks = (iso: string) => (BigInt(Date.parse(iso)) + 11644473600000n) * 10000n;
+
+const events = [
+  { host: 'WS01', service: 'PSEXESVC', image: '%SystemRoot%\\PSEXESVC.exe', time: '2024-05-01T10:00:00Z' },
+  { host: 'WS02', service: 'PSEXESVC', image: '%SystemRoot%\\PSEXESVC.exe', time: '2024-05-01T11:00:00Z' },
+  { host: 'WS02', service: 'PSEXESVC', image: 'C:\\x\u001b[31mred\\PSEXESVC.exe', time: '2024-05-02T09:00:00Z' },
+  { host: 'WS01', service: 'Spooler', image: 'C:\\Windows\\System32\\spoolsv.exe', time: '2024-05-01T12:00:00Z' },
+];
+
+function evtxFile(): string {
+  const w = new ChunkWriter();
+  let last = 0;
+  events.forEach((e, i) => {
+    last = w.record(i + 1, ticks(e.time), [
+      inst(service7045, [vStr('Service Control Manager'), vU16(7045), vFileTime(ticks(e.time)), vStr('System'), vStr(e.host), vStr(e.service), vStr(e.image)]),
+    ]);
+  });
+  const chunk = w.finishChunk({ firstId: 1, lastId: events.length, lastRecordOffset: last });
+  const dir = mkdtempSync(join(tmpdir(), 'sigscan-scan-'));
+  const file = join(dir, 'System.evtx');
+  writeFileSync(file, Buffer.concat([fileHeader(1, events.length + 1), chunk]));
+  return file;
+}
+
+const file = evtxFile();
+const PSEXEC_SERVICE = '6e734c27-c117-4f91-a193-caf9d2547879';
+
+function scan(extra: Partial<ScanCliOptions> = {}, paths = [file]) {
+  const out = join(mkdtempSync(join(tmpdir(), 'sigscan-out-')), 'out');
+  const stderr: string[] = [];
+  const status = runScan(paths, { format: 'jsonl', maxEvents: 100, color: false, progress: false, output: out, ...extra }, (s) => stderr.push(s));
+  const text = existsSync(out) ? readFileSync(out, 'utf8') : '';
+  return { status, text, stderr: stderr.join('\n'), detections: extra.format && extra.format !== 'jsonl' ? [] : text.split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+}
+
+describe('sigscan scan', () => {
+  it('the bundled PsExec service rule fires on the three PSEXESVC installs, in the JSONL contract shape', () => {
+    const r = scan();
+    expect(r.status).toBe(0);
+    expect(r.detections).toHaveLength(1);
+    const d = r.detections[0];
+    expect(d.rule).toMatchObject({ id: PSEXEC_SERVICE, title: 'PSexec service installation', level: 'medium', status: 'test', format: 'sigma' });
+    expect(d.rule.tags).toContain('attack.t1569.002');
+    expect(d.group).toEqual({});
+    expect(d.count).toBe(3);
+    expect([d.first, d.last]).toEqual(['2024-05-01T10:00:00.000000Z', '2024-05-02T09:00:00.000000Z']);
+    expect(d.events[0]).toEqual({
+      file,
+      recordId: 1,
+      timestamp: '2024-05-01T10:00:00.000000Z',
+      channel: 'System',
+      eventId: 7045,
+      computer: 'WS01',
+      fields: { ServiceName: 'PSEXESVC', ImagePath: '%SystemRoot%\\PSEXESVC.exe' },
+    });
+  });
+
+  it('--group-by splits detections by value; counts stay exact; --max-events cuts the list only', () => {
+    const r = scan({ groupBy: 'Computer', maxEvents: 1 });
+    expect(r.detections.map((d) => [d.group, d.count, d.events.length])).toEqual([
+      [{ Computer: 'WS01' }, 1, 1],
+      [{ Computer: 'WS02' }, 2, 1],
+    ]);
+  });
+
+  it('--fail-on sets exit 1 only for detections at or above the level', () => {
+    expect(scan({ failOn: 'medium' }).status).toBe(1);
+    expect(scan({ failOn: 'high' }).status).toBe(0);
+  });
+
+  it('--from/--to keep events in the time range (UTC unless an offset is given)', () => {
+    expect(scan({ from: '2024-05-01T10:30:00' }).detections[0].count).toBe(2);
+    expect(scan({ to: '2024-05-01T12:30:00+02:00' }).detections[0].count).toBe(1);
+  });
+
+  it('rule selection: --min-level, --rule, --tags', () => {
+    expect(scan({ minLevel: 'high' }).detections).toEqual([]);
+    expect(scan({ rule: ['PSexec service*'] }).detections).toHaveLength(1);
+    expect(scan({ tags: ['attack.t1047'] }).detections).toEqual([]);
+  });
+
+  it('a broken rule is named on stderr, the others still run, --strict turns it into exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sigscan-badrule-'));
+    writeFileSync(join(dir, 'bad.yml'), 'title: Broken\nlogsource: {product: windows}\ndetection:\n  sel: {EventID: 1}\n  condition: sel and nope\n');
+    const rules = [join(import.meta.dirname, '..', '..', 'rules'), dir];
+    const r = scan({ rules });
+    expect(r.stderr).toMatch(/rule not loaded: .*bad\.yml:5:\d+: Broken: condition: .*nope/);
+    expect(r.detections).toHaveLength(1);
+    expect(r.status).toBe(0);
+    expect(scan({ rules, strict: true }).status).toBe(2);
+  });
+
+  it('no readable input or no runnable rule is exit 2', () => {
+    expect(scan({}, [join(tmpdir(), 'no-such-folder-sigscan')]).status).toBe(2);
+    expect(scan({ rule: ['no such rule'] }).status).toBe(2);
+  });
+
+  it('the table shows detections with no raw control characters from the log', () => {
+    const r = scan({ format: 'table' });
+    expect(r.text).toMatch(/PSexec service installation/);
+    expect(r.text).toMatch(/WS02/);
+    expect(r.text).not.toMatch(/\u001b/);
+    expect(r.text).toMatch(/\\u001b\[31mred/);
+  });
+});
