@@ -2,7 +2,8 @@
 // events of each. Every piece of log text passes through the terminal sanitiser first.
 import type { ChalkInstance } from 'chalk';
 import type { Detection } from '../correlate/group-hits.js';
-import type { Level } from '../rules/ast.js';
+import type { Level, Predicate } from '../rules/ast.js';
+import { basename } from 'node:path';
 import { sanitizeForTerminal } from './terminal-safe.js';
 
 const SHOWN_EVENTS = 5;
@@ -28,6 +29,28 @@ function levelColor(c: ChalkInstance, level: Level): (s: string) => string {
   }
 }
 
+/** Field names a predicate reads, in the order it names them: shown first, they explain the hit. */
+function fieldsOf(p: Predicate, out: string[] = []): string[] {
+  switch (p.kind) {
+    case 'and':
+    case 'or':
+      for (const i of p.items) fieldsOf(i, out);
+      break;
+    case 'not':
+      fieldsOf(p.item, out);
+      break;
+    case 'field':
+    case 'null':
+    case 'exists':
+    case 'fieldref':
+      if (!out.includes(p.field)) out.push(p.field);
+      break;
+  }
+  return out;
+}
+
+const SYSTEM_FIELDS = new Set(['EventID', 'Channel', 'Provider_Name', 'Computer']);
+
 export function renderTable(detections: Detection[], c: ChalkInstance): string {
   if (detections.length === 0) return 'No detections.\n';
   const out: string[] = [];
@@ -43,12 +66,17 @@ export function renderTable(detections: Detection[], c: ChalkInstance): string {
     const group = Object.entries(d.group);
     const indent = group.length ? '    ' : '  ';
     if (group.length) out.push(`  ${c.cyan(group.map(([k, v]) => `${cut(k, 40)}=${cut(v, 80)}`).join('  '))}  ${c.gray(`${d.count} event${d.count === 1 ? '' : 's'}, ${d.first} … ${d.last}`)}`);
-    for (const e of d.events.slice(0, SHOWN_EVENTS)) {
-      const fields = Object.entries(e.fields)
+    const ruleFields = fieldsOf(d.rule.detection).filter((f) => !SYSTEM_FIELDS.has(f));
+    const events = [...d.events].sort((a, b) => a.time - b.time).slice(0, SHOWN_EVENTS);
+    for (const e of events) {
+      // The fields the rule looks at first, then the rest of the event's data.
+      const names = [...ruleFields.filter((f) => f in e.fields), ...Object.keys(e.fields).filter((f) => !ruleFields.includes(f))];
+      const fields = names
+        .map((k) => [k, e.fields[k]] as const)
         .filter(([, v]) => v !== null && v !== '' && v !== '-')
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
         .join(' ¦ ');
-      out.push(`${indent}${e.timestamp.replace('T', ' ').slice(0, 19)}  ${cut(e.computer, 40)}  ${cut(e.channel, 48)} ${e.eventId}  #${e.recordId}`);
+      out.push(`${indent}${e.timestamp.replace('T', ' ').slice(0, 19)}  ${cut(e.computer, 40)}  ${cut(e.channel, 48)} ${e.eventId}  #${e.recordId}  ${c.gray(cut(basename(e.file), 60))}`);
       if (fields) out.push(`${indent}  ${c.gray(cut(fields, 240))}`);
     }
     if (d.count > SHOWN_EVENTS) out.push(c.gray(`${indent}… ${d.count - SHOWN_EVENTS} more (use --format jsonl for all)`));
