@@ -1,4 +1,6 @@
 // Aho-Corasick: every needle found in a text in one pass over it, whatever the number of needles.
+// The trie is turned into a dense automaton over a compact alphabet (the characters that occur in
+// needles; any other character leads back to the root), so each text character costs one read.
 
 export class AhoCorasick {
   private readonly next: Array<Map<number, number>> = [new Map()];
@@ -7,6 +9,14 @@ export class AhoCorasick {
   private readonly ends: number[][] = [[]];
   /** Nearest state down the failure chain that ends a needle (-1: none). */
   private outLink: Int32Array = new Int32Array(1);
+  /** Character code → alphabet index + 1 (0: not in any needle). */
+  private readonly alphabet = new Map<number, number>();
+  private symbols: Int32Array = new Int32Array(128);
+  /** Dense transitions: state * width + symbol. */
+  private delta: Int32Array = new Int32Array(0);
+  private width = 1;
+  /** Per state: a needle ends here or down its failure chain. */
+  private reports: Uint8Array = new Uint8Array(0);
 
   /** `ids[i]` is reported when `needles[i]` is found. Empty needles are ignored. */
   constructor(needles: readonly string[], ids: readonly number[]) {
@@ -27,6 +37,27 @@ export class AhoCorasick {
       this.ends[s].push(ids[i]);
     });
     this.link();
+    this.densify();
+  }
+
+  private densify(): void {
+    for (const m of this.next) for (const c of m.keys()) if (!this.alphabet.has(c)) this.alphabet.set(c, this.alphabet.size + 1);
+    this.symbols = new Int32Array(128);
+    for (const [c, i] of this.alphabet) if (c < 128) this.symbols[c] = i;
+    const n = this.next.length;
+    const w = (this.width = this.alphabet.size + 1);
+    const delta = (this.delta = new Int32Array(n * w));
+    this.reports = new Uint8Array(n);
+    // Breadth first, so a state's failure target is complete before the state itself.
+    const order = [0];
+    for (let q = 0; q < order.length; q++) for (const t of this.next[order[q]].values()) order.push(t);
+    for (const s of order) {
+      this.reports[s] = this.ends[s].length || this.outLink[s] !== -1 ? 1 : 0;
+      for (const [c, sym] of this.alphabet) {
+        const t = this.next[s].get(c);
+        delta[s * w + sym] = t !== undefined ? t : s === 0 ? 0 : delta[this.fail[s] * w + sym];
+      }
+    }
   }
 
   private link(): void {
@@ -51,23 +82,20 @@ export class AhoCorasick {
 
   /** Sets `marks[id] = stamp` for every needle id found in `text`. */
   mark(text: string, marks: Int32Array, stamp: number): void {
-    const next = this.next;
-    const fail = this.fail;
-    const ends = this.ends;
-    const outLink = this.outLink;
+    const { delta, width, symbols, reports, alphabet } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      let t = next[s].get(c);
-      while (t === undefined && s !== 0) {
-        s = fail[s];
-        t = next[s].get(c);
-      }
-      s = t ?? 0;
-      for (let o = ends[s].length ? s : outLink[s]; o !== -1; o = outLink[o]) {
-        const e = ends[o];
-        for (let k = 0; k < e.length; k++) marks[e[k]] = stamp;
-      }
+      const sym = c < 128 ? symbols[c] : (alphabet.get(c) ?? 0);
+      s = sym === 0 ? 0 : delta[s * width + sym];
+      if (reports[s] === 1) this.report(s, marks, stamp);
+    }
+  }
+
+  private report(s: number, marks: Int32Array, stamp: number): void {
+    for (let o = this.ends[s].length ? s : this.outLink[s]; o !== -1; o = this.outLink[o]) {
+      const e = this.ends[o];
+      for (let k = 0; k < e.length; k++) marks[e[k]] = stamp;
     }
   }
 }

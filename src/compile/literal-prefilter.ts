@@ -15,8 +15,8 @@ export interface Literal {
 /** The pseudo-field of keyword searches: every leaf value of the event. */
 export const KEYWORDS = '\u0000keywords';
 
-/** Shortest literal set worth using; longer literals filter better. */
-const MIN_LITERAL = 2;
+/** Shortest literal worth using (single characters matter: emoji, homoglyphs); longer ones filter better. */
+const MIN_LITERAL = 1;
 
 function longestLiteral(parts: GlobPart[]): string {
   let best = '';

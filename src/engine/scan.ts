@@ -44,6 +44,7 @@ export function scanFiles(files: string[], rules: RuleSet, opts: ScanOptions): S
         }
         const candidates = rules.index.candidates(doc.texts('Channel')[0] ?? '', doc.texts('EventID')[0] ?? '');
         if (candidates.length === 0) return;
+        if (candidates.length > 8) doc.loadAllFields();
         if (rules.prefilter) rules.prefilter.forEach(candidates, doc, (c) => c.match(doc) && opts.onHit(c, doc, file));
         else for (let i = 0; i < candidates.length; i++) if (candidates[i].match(doc)) opts.onHit(candidates[i], doc, file);
       },

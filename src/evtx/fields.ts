@@ -94,8 +94,6 @@ function isNested(values: SubstitutionValues | null, p: Node): boolean {
 
 /** One template's fields for one set of values (a record's instance, or a nested one). */
 class Scope {
-  /** Fields in document order, built only for records whose names or nesting vary. */
-  private ordered: Map<string, Value[]> | null = null;
   private simple: boolean | null = null;
 
   constructor(
@@ -120,7 +118,7 @@ class Scope {
   }
 
   /** True when, in this record, every slot has a fixed name and a plain value (no nesting). */
-  private isSimple(): boolean {
+  isSimple(): boolean {
     if (this.simple === null) {
       let simple = !this.layout.variable;
       if (!simple) {
@@ -137,29 +135,15 @@ class Scope {
     return this.simple;
   }
 
+  /** Values of a fixed-name field; only for simple scopes (see isSimple). */
   collect(name: string, out: Value[]): void {
-    if (this.isSimple()) {
-      const own = this.layout.byName.get(name);
-      if (!own) return;
-      for (const i of own) {
-        const slot = this.layout.slots[i];
-        const v = this.slotValue(slot);
-        if (v !== null || !slot.attribute) out.push(v);
-      }
-      return;
+    const own = this.layout.byName.get(name);
+    if (!own) return;
+    for (const i of own) {
+      const slot = this.layout.slots[i];
+      const v = this.slotValue(slot);
+      if (v !== null || !slot.attribute) out.push(v);
     }
-    if (!this.ordered) {
-      this.ordered = new Map();
-      const all: Array<[string, Value]> = [];
-      this.entries(all);
-      for (const [k, v] of all) {
-        const list = this.ordered.get(k);
-        if (list) list.push(v);
-        else this.ordered.set(k, [v]);
-      }
-    }
-    const list = this.ordered.get(name);
-    if (list) for (const v of list) out.push(v);
   }
 
   /** All fields in document order; nested content stands where its element stands. */
@@ -194,6 +178,9 @@ class Scope {
 /** A record's fields. Values decode on each read; callers that read a field often keep the result. */
 export class RecordFields {
   private readonly scope: Scope;
+  private cachedEntries: Array<[string, Value]> | null = null;
+  /** Fields in document order by name, for records whose names or nesting vary. */
+  private ordered: Map<string, Value[]> | null = null;
 
   constructor(ctx: ChunkContext, nodes: Node[]) {
     // The usual record is one template instance; anything else gets a layout of its own.
@@ -206,7 +193,20 @@ export class RecordFields {
   /** Every value of a field, in document order (unnamed Data and repeated names give several). */
   all(name: string): Value[] {
     const out: Value[] = [];
-    this.scope.collect(name, out);
+    if (this.scope.isSimple()) {
+      this.scope.collect(name, out);
+      return out;
+    }
+    if (!this.ordered) {
+      this.ordered = new Map();
+      for (const [k, v] of this.entries()) {
+        const list = this.ordered.get(k);
+        if (list) list.push(v);
+        else this.ordered.set(k, [v]);
+      }
+    }
+    const list = this.ordered.get(name);
+    if (list) for (const v of list) out.push(v);
     return out;
   }
 
@@ -216,10 +216,12 @@ export class RecordFields {
     return all.length ? all[0] : undefined;
   }
 
-  /** All fields in document order. */
-  entries(): Array<[string, Value]> {
-    const out: Array<[string, Value]> = [];
-    this.scope.entries(out);
-    return out;
+  /** All fields in document order (worked out once per record; do not modify). */
+  entries(): ReadonlyArray<readonly [string, Value]> {
+    if (!this.cachedEntries) {
+      this.cachedEntries = [];
+      this.scope.entries(this.cachedEntries);
+    }
+    return this.cachedEntries;
   }
 }
