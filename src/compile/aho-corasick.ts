@@ -1,6 +1,8 @@
 // Aho-Corasick: every needle found in a text in one pass over it, whatever the number of needles.
-// The trie is turned into a dense automaton over a compact alphabet (the characters that occur in
-// needles; any other character leads back to the root), so each text character costs one read.
+// The trie is turned into a dense automaton over a compact alphabet (the ASCII characters that
+// occur in needles), so each such text character costs one read; characters in no needle lead
+// back to the root, and other non-ASCII characters (emoji, homoglyphs) take the sparse trie path,
+// which keeps the table small however many distinct characters the needles hold.
 
 export class AhoCorasick {
   private readonly next: Array<Map<number, number>> = [new Map()];
@@ -9,9 +11,10 @@ export class AhoCorasick {
   private readonly ends: number[][] = [[]];
   /** Nearest state down the failure chain that ends a needle (-1: none). */
   private outLink: Int32Array = new Int32Array(1);
-  /** Character code → alphabet index + 1 (0: not in any needle). */
-  private readonly alphabet = new Map<number, number>();
+  /** ASCII code → alphabet index + 1 (0: not in any needle). */
   private symbols: Int32Array = new Int32Array(128);
+  /** Non-ASCII characters that occur in needles. */
+  private readonly wide = new Set<number>();
   /** Dense transitions: state * width + symbol. */
   private delta: Int32Array = new Int32Array(0);
   private width = 1;
@@ -41,11 +44,17 @@ export class AhoCorasick {
   }
 
   private densify(): void {
-    for (const m of this.next) for (const c of m.keys()) if (!this.alphabet.has(c)) this.alphabet.set(c, this.alphabet.size + 1);
+    const alphabet = new Map<number, number>();
+    for (const m of this.next) {
+      for (const c of m.keys()) {
+        if (c >= 128) this.wide.add(c);
+        else if (!alphabet.has(c)) alphabet.set(c, alphabet.size + 1);
+      }
+    }
     this.symbols = new Int32Array(128);
-    for (const [c, i] of this.alphabet) if (c < 128) this.symbols[c] = i;
+    for (const [c, i] of alphabet) this.symbols[c] = i;
     const n = this.next.length;
-    const w = (this.width = this.alphabet.size + 1);
+    const w = (this.width = alphabet.size + 1);
     const delta = (this.delta = new Int32Array(n * w));
     this.reports = new Uint8Array(n);
     // Breadth first, so a state's failure target is complete before the state itself.
@@ -53,7 +62,7 @@ export class AhoCorasick {
     for (let q = 0; q < order.length; q++) for (const t of this.next[order[q]].values()) order.push(t);
     for (const s of order) {
       this.reports[s] = this.ends[s].length || this.outLink[s] !== -1 ? 1 : 0;
-      for (const [c, sym] of this.alphabet) {
+      for (const [c, sym] of alphabet) {
         const t = this.next[s].get(c);
         delta[s * w + sym] = t !== undefined ? t : s === 0 ? 0 : delta[this.fail[s] * w + sym];
       }
@@ -82,12 +91,23 @@ export class AhoCorasick {
 
   /** Sets `marks[id] = stamp` for every needle id found in `text`. */
   mark(text: string, marks: Int32Array, stamp: number): void {
-    const { delta, width, symbols, reports, alphabet } = this;
+    const { delta, width, symbols, reports, wide, next, fail } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      const sym = c < 128 ? symbols[c] : (alphabet.get(c) ?? 0);
-      s = sym === 0 ? 0 : delta[s * width + sym];
+      if (c < 128) {
+        const sym = symbols[c];
+        s = sym === 0 ? 0 : delta[s * width + sym];
+      } else if (!wide.has(c)) {
+        s = 0;
+      } else {
+        let t = next[s].get(c);
+        while (t === undefined && s !== 0) {
+          s = fail[s];
+          t = next[s].get(c);
+        }
+        s = t ?? 0;
+      }
       if (reports[s] === 1) this.report(s, marks, stamp);
     }
   }

@@ -77,3 +77,15 @@ describe('LiteralPrefilter', () => {
     expect(passed(doc({ Image: 'x' }, ['Invoke-Mimikatz']))).toEqual(['always', 'kw']);
   });
 });
+
+describe('Aho-Corasick beyond ASCII', () => {
+  it('finds emoji, homoglyphs and mixed needles (the sparse path) as a naive search does', () => {
+    const needles = ['😀', 'а', 'pаypal', 'x😀y', 'é', 'ab'];
+    const ac = new AhoCorasick(needles, needles.map((_, i) => i));
+    for (const text of ['x😀y', 'pаypal.com', 'cafe', 'café ab', 'zzz', 'aab😀😀']) {
+      const marks = new Int32Array(needles.length);
+      ac.mark(text, marks, 1);
+      needles.forEach((n, i) => expect(marks[i] === 1, `${n} in ${text}`).toBe(text.includes(n)));
+    }
+  });
+});
