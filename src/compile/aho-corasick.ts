@@ -5,10 +5,12 @@
 // which keeps the table small however many distinct characters the needles hold.
 
 export class AhoCorasick {
-  private readonly next: Array<Map<number, number>> = [new Map()];
+  /** The trie; dropped after building when no needle has a non-ASCII character. */
+  private next: Array<Map<number, number>> = [new Map()];
   private fail: Int32Array = new Int32Array(1);
-  /** Needle ids ending at each state. */
-  private readonly ends: number[][] = [[]];
+  /** Needle ids ending at each state (only states where some needle ends keep an entry after building). */
+  private ends: number[][] = [[]];
+  private endsAt = new Map<number, number[]>();
   /** Nearest state down the failure chain that ends a needle (-1: none). */
   private outLink: Int32Array = new Int32Array(1);
   /** ASCII code → alphabet index + 1 (0: not in any needle). */
@@ -41,6 +43,10 @@ export class AhoCorasick {
     });
     this.link();
     this.densify();
+    // Keep only what matching reads: needle ends where they exist, the trie if wide characters need it.
+    this.ends.forEach((e, state) => e.length && this.endsAt.set(state, e));
+    this.ends = [];
+    if (this.wide.size === 0) this.next = [];
   }
 
   private densify(): void {
@@ -113,8 +119,8 @@ export class AhoCorasick {
   }
 
   private report(s: number, marks: Int32Array, stamp: number): void {
-    for (let o = this.ends[s].length ? s : this.outLink[s]; o !== -1; o = this.outLink[o]) {
-      const e = this.ends[o];
+    for (let o = this.endsAt.has(s) ? s : this.outLink[s]; o !== -1; o = this.outLink[o]) {
+      const e = this.endsAt.get(o)!;
       for (let k = 0; k < e.length; k++) marks[e[k]] = stamp;
     }
   }
