@@ -2,6 +2,7 @@
 // the detection's fields to that record type's names, convert values where the two spell them
 // differently, and AND it with the alternative's Channel / EventID / extra conditions. The
 // alternatives are OR'ed; one whose records lack a field the rule uses is left out.
+import { fieldsUsed } from '../rules/fields-used.js';
 import type { GlobPart, Predicate, ValueTest } from '../rules/ast.js';
 import type { Alternative, Conversion, FieldRename, Scope } from './logsource-map.js';
 
@@ -26,30 +27,6 @@ export function scopeDetection(detection: Predicate, scope: Scope): Predicate | 
   return branches.length === 1 ? branches[0]! : { kind: 'or', items: branches };
 }
 
-/** Every field name the predicate reads (both sides of a fieldref), NOT or not. */
-export function fieldsUsed(p: Predicate, into: Set<string> = new Set()): Set<string> {
-  switch (p.kind) {
-    case 'and':
-    case 'or':
-      for (const item of p.items) fieldsUsed(item, into);
-      break;
-    case 'not':
-      fieldsUsed(p.item, into);
-      break;
-    case 'field':
-    case 'null':
-    case 'exists':
-      into.add(p.field);
-      break;
-    case 'fieldref':
-      into.add(p.field).add(p.other);
-      break;
-    case 'const':
-    case 'keyword':
-      break;
-  }
-  return into;
-}
 
 /** What a record must be for the alternative: Channel, EventID, extra conditions (EVTX names). */
 function recordGuard(alt: Alternative): Predicate[] {
@@ -180,3 +157,5 @@ function asGlob(test: ValueTest): { parts: GlobPart[]; cased: boolean } | null {
 function isWildcard(part: GlobPart | undefined, w: '*' | '?'): boolean {
   return typeof part === 'object' && part.wildcard === w;
 }
+
+export { fieldsUsed };

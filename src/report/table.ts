@@ -2,7 +2,8 @@
 // events of each. Every piece of log text passes through the terminal sanitiser first.
 import type { ChalkInstance } from 'chalk';
 import type { Detection } from '../correlate/group-hits.js';
-import type { Level, Predicate } from '../rules/ast.js';
+import type { Level } from '../rules/ast.js';
+import { fieldsUsed } from '../rules/fields-used.js';
 import { basename } from 'node:path';
 import { sanitizeForTerminal } from './terminal-safe.js';
 
@@ -29,26 +30,6 @@ function levelColor(c: ChalkInstance, level: Level): (s: string) => string {
   }
 }
 
-/** Field names a predicate reads, in the order it names them: shown first, they explain the hit. */
-function fieldsOf(p: Predicate, out: string[] = []): string[] {
-  switch (p.kind) {
-    case 'and':
-    case 'or':
-      for (const i of p.items) fieldsOf(i, out);
-      break;
-    case 'not':
-      fieldsOf(p.item, out);
-      break;
-    case 'field':
-    case 'null':
-    case 'exists':
-    case 'fieldref':
-      if (!out.includes(p.field)) out.push(p.field);
-      break;
-  }
-  return out;
-}
-
 const SYSTEM_FIELDS = new Set(['EventID', 'Channel', 'Provider_Name', 'Computer']);
 
 export function renderTable(detections: Detection[], c: ChalkInstance): string {
@@ -66,7 +47,7 @@ export function renderTable(detections: Detection[], c: ChalkInstance): string {
     const group = Object.entries(d.group);
     const indent = group.length ? '    ' : '  ';
     if (group.length) out.push(`  ${c.cyan(group.map(([k, v]) => `${cut(k, 40)}=${cut(v, 80)}`).join('  '))}  ${c.gray(`${d.count} event${d.count === 1 ? '' : 's'}, ${d.first} … ${d.last}`)}`);
-    const ruleFields = fieldsOf(d.rule.detection).filter((f) => !SYSTEM_FIELDS.has(f));
+    const ruleFields = [...fieldsUsed(d.rule.detection)].filter((f) => !SYSTEM_FIELDS.has(f));
     const events = [...d.events].sort((a, b) => a.time - b.time).slice(0, SHOWN_EVENTS);
     for (const e of events) {
       // The fields the rule looks at first, then the rest of the event's data.
