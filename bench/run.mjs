@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: a benchmark, never a test. Builds (once) a large EVTX file out of real chunks,
 // then times `sigscan dump --format jsonl` against libevtx's `evtxexport -f xml` on the same file,
-// both writing to /dev/null, and reports records/s, MB/s, the ratio and peak RSS.
+// both writing to /dev/null, and a full scan with the SigmaHQ Windows rules; reports records/s,
+// MB/s, the ratio and peak RSS.
 // Options: --size MB (default 512), --runs N (default 3), --file PATH (use an existing file).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -54,10 +55,14 @@ const libevtx = `evtxexport -f xml ${JSON.stringify(file)}`;
 const haveLibevtx = spawnSync('bash', ['-c', 'command -v evtxexport']).status === 0;
 
 const records = count(`${sigscan} | wc -l`);
-const results = { file, bytes, records, runs, sigscan: [], libevtx: [] };
+const sigmaRules = join(shared, 'corpus', 'sigma', 'rules', 'windows');
+const scan = `node ${JSON.stringify(join(root, 'dist', 'cli', 'main.js'))} -r ${JSON.stringify(sigmaRules)} --format jsonl --no-progress -q ${JSON.stringify(file)}`;
+const haveRules = existsSync(sigmaRules);
+const results = { file, bytes, records, runs, sigscan: [], libevtx: [], scan: [] };
 for (let i = 0; i < runs; i++) {
   results.sigscan.push(timed(sigscan));
   if (haveLibevtx) results.libevtx.push(timed(libevtx));
+  if (haveRules) results.scan.push(timed(scan));
 }
 const libevtxRecords = haveLibevtx ? count(`${libevtx} 2>/dev/null | grep -c '<Event xmlns'`) : NaN;
 
@@ -74,4 +79,8 @@ if (haveLibevtx) {
   console.log(`ratio: sigscan is ${(theirs / ours).toFixed(2)}x libevtx (records/s, one thread)`);
   results.ratio = theirs / ours;
 } else console.log('evtxexport not found (apt-get install libevtx-utils) — no comparison');
+if (haveRules) {
+  const scanWall = report('sigscan scan (SigmaHQ windows)', results.scan, records);
+  console.log(`scan is ${(scanWall / ours).toFixed(2)}x the dump's time (rule loading included)`);
+}
 writeFileSync(join(outDir, 'last.json'), JSON.stringify(results, null, 2));
