@@ -18,6 +18,12 @@ export const KEYWORDS = '\u0000keywords';
 /** Shortest literal worth using (single characters matter: emoji, homoglyphs); longer ones filter better. */
 const MIN_LITERAL = 1;
 
+/**
+ * Longest literal kept. Any piece of a required literal is required too; a dozen characters
+ * filter as well as the whole (hashes, long paths) and keep the automata small.
+ */
+const MAX_LITERAL = 12;
+
 function longestLiteral(parts: GlobPart[]): string {
   let best = '';
   for (const p of parts) if (typeof p === 'string' && p.length > best.length) best = p;
@@ -39,10 +45,15 @@ export function requiredLiterals(p: Predicate): Literal[][] | null {
       if (t.kind === 'equals' || t.kind === 'contains' || t.kind === 'startswith' || t.kind === 'endswith') {
         if (t.cased) return null; // Unicode case mapping is not always symmetric: stay exact
         text = t.value.toLowerCase();
+        // Ends of paths and names tell more than their starts.
+        if (text.length > MAX_LITERAL) text = t.kind === 'startswith' ? text.slice(0, MAX_LITERAL) : text.slice(-MAX_LITERAL);
       } else if (t.kind === 'glob') {
         if (t.cased) return null;
-        text = longestLiteral(t.parts).toLowerCase();
+        text = longestLiteral(t.parts).toLowerCase().slice(-MAX_LITERAL);
       } else return null;
+      // A cut must not split a surrogate pair (the halves are not what the text holds).
+      if (text.length && text.charCodeAt(0) >= 0xdc00 && text.charCodeAt(0) <= 0xdfff) text = text.slice(1);
+      if (text.length && text.charCodeAt(text.length - 1) >= 0xd800 && text.charCodeAt(text.length - 1) <= 0xdbff) text = text.slice(0, -1);
       // Channel and EventID are the index's job; their values are in every record it hands over.
       if (field === 'Channel' || field === 'EventID') return null;
       return text.length >= MIN_LITERAL ? [[{ field, text }]] : null;
