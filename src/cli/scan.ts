@@ -11,7 +11,8 @@ import { formatDamage } from '../evtx/index.js';
 import { findFiles } from '../input/find-files.js';
 import { loadLogsourceMap } from '../mappings/logsource-map.js';
 import { LEVELS, type Level, type Rule, type RuleProblem } from '../rules/ast.js';
-import { loadRules } from '../rules/load-rules.js';
+import { loadRulesCached } from '../rules/rule-cache.js';
+import { VERSION } from './version.js';
 import { detectionJson } from '../report/detection-json.js';
 import { Output } from '../report/output.js';
 import { renderTable } from '../report/table.js';
@@ -94,7 +95,7 @@ export function runScan(paths: string[], o: ScanCliOptions, stderr: (s: string) 
   const map = loadLogsourceMap(o.mapping ?? []);
   const placeholders = readPlaceholders(o.placeholders);
 
-  const loaded = loadRules(o.rules?.length ? o.rules : [bundledRulesDir()], { placeholders });
+  const loaded = loadRulesCached(o.rules?.length ? o.rules : [bundledRulesDir()], { placeholders }, VERSION);
   const selected = selectRules(loaded.rules, o);
   const ruleSet = buildRuleSet(selected, map);
   const invalid = loaded.problems.filter((p) => p.kind === 'invalid');

@@ -66,7 +66,7 @@ export function loadRuleFile(file: string, opts: LoadOptions = {}): { rules: Rul
       continue;
     }
     if (doc.contents === null) continue; // an empty document (e.g. a trailing ---)
-    const js = doc.toJS();
+    const js = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
     if (!looksLikeSigma(js)) {
       const line = doc.contents.range ? lines.linePos(doc.contents.range[0]).line : 1;
       const fortisiem = js && typeof js === 'object' && 'subpatterns' in js;
@@ -74,7 +74,7 @@ export function loadRuleFile(file: string, opts: LoadOptions = {}): { rules: Rul
       continue;
     }
     try {
-      const loaded = loadSigmaDocument(doc, { file, lines, placeholders: opts.placeholders ?? new Map() });
+      const loaded = loadSigmaDocument(doc, js, { file, lines, placeholders: opts.placeholders ?? new Map() });
       if (loaded.rule) rules.push(loaded.rule);
       problems.push(...loaded.problems);
     } catch (e) {

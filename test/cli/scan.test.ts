@@ -49,6 +49,8 @@ function evtxFile(): string {
   return file;
 }
 
+// Keep the rule cache of these runs out of the user's home.
+process.env.SIGSCAN_CACHE_DIR = mkdtempSync(join(tmpdir(), 'sigscan-cache-'));
 const file = evtxFile();
 const PSEXEC_SERVICE = '6e734c27-c117-4f91-a193-caf9d2547879';
 

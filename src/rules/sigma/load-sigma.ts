@@ -30,10 +30,10 @@ export function looksLikeSigma(js: unknown): boolean {
   return !!js && typeof js === 'object' && ('detection' in js || 'correlation' in js || 'filter' in js) && !('subpatterns' in js);
 }
 
-export function loadSigmaDocument(doc: Document, ctx: SigmaLoadContext): LoadedDocument {
+/** `js` is the document as plain data (the caller has it already, to tell the rule's format). */
+export function loadSigmaDocument(doc: Document, js: Record<string, unknown>, ctx: SigmaLoadContext): LoadedDocument {
   const docLine = lineOf(ctx.lines, doc.contents, 1);
   const problems: RuleProblem[] = [];
-  const js = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
   const ruleName = asText(js.title) ?? asText(js.id) ?? asText(js.name);
   const problem = (reason: string, kind: RuleProblem['kind'], line = docLine, column?: number) =>
     problems.push({ file: ctx.file, line, ...(column !== undefined ? { column } : {}), ...(ruleName ? { rule: ruleName } : {}), reason, kind });

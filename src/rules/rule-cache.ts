@@ -1,0 +1,69 @@
+// Loaded rules kept between runs. Parsing thousands of YAML rule files is most of a scan's start
+// (about a second for the SigmaHQ Windows rules); the loaded AST is plain data, so it is stored
+// as JSON keyed by sigscan's version, the placeholder values and each rule file's path, size and
+// modification time. Any change to a rule file, or any cache trouble, means loading afresh:
+// the cache can make a run faster, never different. SIGSCAN_NO_CACHE=1 turns it off.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { RuleProblem } from './ast.js';
+import { findRuleFiles, loadRuleFile, type LoadedRules, type LoadOptions } from './load-rules.js';
+
+/** Bump when the AST or the loaders change meaning, so old caches are never read. */
+const FORMAT = 'sigscan-rules-1';
+
+function cacheDir(): string {
+  return process.env.SIGSCAN_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sigscan');
+}
+
+function keyOf(files: string[], opts: LoadOptions, version: string): string | null {
+  const h = createHash('sha256').update(FORMAT).update('\0').update(version);
+  for (const [name, values] of [...(opts.placeholders ?? new Map()).entries()].sort()) h.update(`\0p${name}=${values.join('\n')}`);
+  for (const f of files) {
+    try {
+      const st = statSync(f);
+      h.update(`\0f${resolve(f)}\0${f}\0${st.size}\0${st.mtimeMs}`);
+    } catch {
+      return null;
+    }
+  }
+  return h.digest('hex').slice(0, 32);
+}
+
+/** Like loadRules, answered from the cache when no rule file changed since the cached load. */
+export function loadRulesCached(paths: string[], opts: LoadOptions, version: string): LoadedRules {
+  const problems: RuleProblem[] = [];
+  const files = findRuleFiles(paths, problems);
+  const load = (): LoadedRules => {
+    const rules: LoadedRules['rules'] = [];
+    for (const f of files) {
+      const r = loadRuleFile(f, opts);
+      rules.push(...r.rules);
+      problems.push(...r.problems);
+    }
+    return { rules, problems, files: files.length };
+  };
+  if (process.env.SIGSCAN_NO_CACHE === '1' || problems.length) return load();
+  const key = keyOf(files, opts, version);
+  if (!key) return load();
+  const path = join(cacheDir(), `rules-${key}.json`);
+  try {
+    const cached = JSON.parse(readFileSync(path, 'utf8')) as LoadedRules & { format?: string };
+    if (cached.format === FORMAT && Array.isArray(cached.rules) && cached.files === files.length) {
+      return { rules: cached.rules, problems: cached.problems, files: cached.files };
+    }
+  } catch {
+    // No cache yet, or unreadable: load afresh.
+  }
+  const loaded = load();
+  try {
+    mkdirSync(cacheDir(), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ format: FORMAT, ...loaded }));
+    renameSync(tmp, path);
+  } catch {
+    // A read-only home or full disk only costs speed.
+  }
+  return loaded;
+}

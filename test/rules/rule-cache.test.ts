@@ -1,0 +1,51 @@
+// The rule cache may make a run faster, never different: same rules as a fresh load, refreshed
+// when a rule file changes, harmless when it cannot be written.
+import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadRules } from '../../src/rules/load-rules.js';
+import { loadRulesCached } from '../../src/rules/rule-cache.js';
+
+const rule = (value: string) => `title: T\nlogsource: {product: windows}\ndetection:\n  sel: {Image|endswith: '${value}'}\n  condition: sel\n`;
+
+describe('loadRulesCached', () => {
+  let dir: string;
+  let cache: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sigscan-rc-rules-'));
+    cache = mkdtempSync(join(tmpdir(), 'sigscan-rc-cache-'));
+    process.env.SIGSCAN_CACHE_DIR = cache;
+    writeFileSync(join(dir, 'a.yml'), rule('\\a.exe'));
+  });
+  afterEach(() => {
+    delete process.env.SIGSCAN_CACHE_DIR;
+  });
+
+  it('gives what a fresh load gives, first and second time, and writes one cache file', () => {
+    const fresh = loadRules([dir]);
+    expect(loadRulesCached([dir], {}, 'test')).toEqual(fresh);
+    expect(readdirSync(cache)).toHaveLength(1);
+    expect(loadRulesCached([dir], {}, 'test')).toEqual(fresh);
+  });
+
+  it('a changed rule file is loaded afresh', () => {
+    loadRulesCached([dir], {}, 'test');
+    writeFileSync(join(dir, 'a.yml'), rule('\\b.exe'));
+    utimesSync(join(dir, 'a.yml'), new Date(), new Date(Date.now() + 5000));
+    const again = loadRulesCached([dir], {}, 'test');
+    expect(JSON.stringify(again.rules[0].detection)).toContain('b.exe');
+  });
+
+  it('different placeholder values or versions do not share a cache entry', () => {
+    loadRulesCached([dir], {}, 'v1');
+    loadRulesCached([dir], {}, 'v2');
+    loadRulesCached([dir], { placeholders: new Map([['x', ['1']]]) }, 'v1');
+    expect(readdirSync(cache)).toHaveLength(3);
+  });
+
+  it('an unwritable cache directory only costs speed', () => {
+    process.env.SIGSCAN_CACHE_DIR = join(dir, 'a.yml', 'not-a-dir');
+    expect(loadRulesCached([dir], {}, 'test')).toEqual(loadRules([dir]));
+  });
+});
