@@ -71,3 +71,15 @@ describe('bundled rules on real attack samples', () => {
     expect(eventsByRule(r.stdout).get('4dc553a2-2643-4765-b66c-29aa4be68ceb') ?? 0).toBeGreaterThan(0);
   });
 });
+
+describe('worker threads', () => {
+  it('-j 2 gives exactly the output of one thread (SigmaHQ Windows rules, attack samples, files cut into ranges)', () => {
+    const args = ['-r', join(sigma, 'rules', 'windows'), '--format', 'jsonl', '--no-progress', '-q', join(CORPUS, 'attack-samples')];
+    const one = sigscan(['-j', '1', ...args]);
+    const two = sigscan(['-j', '2', '--unit-chunks', '1', ...args]);
+    expect(one.status).toBe(0);
+    expect(two.status).toBe(0);
+    expect(one.stdout.split('\n').length).toBeGreaterThan(300);
+    expect(two.stdout).toBe(one.stdout);
+  });
+});

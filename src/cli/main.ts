@@ -5,6 +5,8 @@ import { runDump, type DumpFormat } from './dump.js';
 import { runRulesCheck, type RulesCheckOptions } from './rules-check.js';
 import { runScan, UsageError, type ScanCliOptions } from './scan.js';
 import { LEVELS } from '../rules/ast.js';
+import { LogsourceMapError } from '../mappings/logsource-map.js';
+import { PlaceholderError } from '../rules/placeholders.js';
 import { VERSION } from './version.js';
 
 function stderr(s: string): void {
@@ -49,12 +51,13 @@ export function buildProgram(): Command {
     .option('--max-events <n>', 'events kept per detection in the output', positive, 100)
     .addOption(new Option('--fail-on <level>', 'exit 1 when a detection at or above this level is found').choices([...LEVELS]))
     .option('--strict', 'exit 2 when an input file is damaged or a rule did not load')
-    .option('-j, --threads <n>', 'worker threads (accepted; scanning currently runs on one thread)', positive)
+    .option('-j, --threads <n>', 'worker threads that scan chunks in parallel (default 1; try the number of cores for large inputs)', positive)
+    .addOption(new Option('--unit-chunks <n>', 'chunks per unit of work for worker threads').argParser(positive).hideHelp())
     .option('--no-color', 'no colours (also when NO_COLOR is set)')
     .option('-q, --quiet', 'no warnings or summary on stderr')
     .option('--no-progress', 'no progress line')
-    .action((paths: string[], o: ScanCliOptions) => {
-      process.exitCode = runScan(paths, { ...o, color: o.color !== false && !process.env.NO_COLOR }, stderr);
+    .action(async (paths: string[], o: ScanCliOptions) => {
+      process.exitCode = await runScan(paths, { ...o, color: o.color !== false && !process.env.NO_COLOR }, stderr);
     });
 
   const rules = program.command('rules').description('work with rule files');
@@ -87,13 +90,13 @@ export function buildProgram(): Command {
   return program;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const program = buildProgram();
   try {
-    program.parse(process.argv);
+    await program.parseAsync(process.argv);
   } catch (e) {
     if (e instanceof InvalidArgumentError) process.exit(2);
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof LogsourceMapError || e instanceof PlaceholderError) {
       stderr(`sigscan: ${e.message}`);
       process.exit(2);
     }
@@ -103,4 +106,4 @@ function main(): void {
   }
 }
 
-main();
+void main();

@@ -5,7 +5,7 @@ import { loadLogsourceMap } from '../mappings/logsource-map.js';
 import { loadRules } from '../rules/load-rules.js';
 import { Output } from '../report/output.js';
 import { sanitizeForTerminal } from '../report/terminal-safe.js';
-import { readPlaceholders } from './scan.js';
+import { readPlaceholders } from '../rules/placeholders.js';
 
 export interface RulesCheckOptions {
   format: 'text' | 'json';

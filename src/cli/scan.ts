@@ -1,23 +1,21 @@
-// `sigscan [scan]`: find files, load and select rules, scan, group, report; exit code by level.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `sigscan [scan]`: find files, load and select rules, scan (on worker threads when asked),
+// group, report; exit code by level.
 import chalk, { Chalk } from 'chalk';
-import micromatch from 'micromatch';
-import { buildRuleSet } from '../compile/rule-set.js';
 import { DetectionGrouper } from '../correlate/group-hits.js';
-import { summarize } from '../engine/event-summary.js';
-import { scanFiles } from '../engine/scan.js';
-import { formatDamage } from '../evtx/index.js';
+import { scanParallel } from '../engine/parallel-scan.js';
+import { prepareRules, type RuleInputs } from '../engine/prepare-rules.js';
+import { scanFiles, type ScanStats } from '../engine/scan.js';
+import { formatDamage, type Damage } from '../evtx/index.js';
 import { findFiles } from '../input/find-files.js';
-import { loadLogsourceMap } from '../mappings/logsource-map.js';
-import { LEVELS, type Level, type Rule, type RuleProblem } from '../rules/ast.js';
-import { loadRulesCached } from '../rules/rule-cache.js';
-import { VERSION } from './version.js';
+import { LEVELS, type Level, type RuleProblem } from '../rules/ast.js';
+import { PlaceholderError } from '../rules/placeholders.js';
+import { atLeast } from '../rules/select-rules.js';
 import { detectionJson } from '../report/detection-json.js';
 import { Output } from '../report/output.js';
 import { renderTable } from '../report/table.js';
 import { sanitizeForTerminal } from '../report/terminal-safe.js';
 import { bundledRulesDir } from './paths.js';
+import { VERSION } from './version.js';
 
 export interface ScanCliOptions {
   rules?: string[];
@@ -37,6 +35,10 @@ export interface ScanCliOptions {
   failOn?: Level;
   strict?: boolean;
   maxEvents: number;
+  /** Worker threads; 1 (the default for now) scans on the main thread. */
+  threads?: number;
+  /** Chunks per unit of work for worker threads (tests use small units). */
+  unitChunks?: number;
   color: boolean;
   quiet?: boolean;
   progress: boolean;
@@ -53,51 +55,30 @@ export function parseTime(text: string, what: string): number {
   return ms;
 }
 
-/** `--placeholders DIR`: NAME.txt files, one value a line. */
-export function readPlaceholders(dir: string | undefined): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  if (!dir) return out;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    throw new UsageError(`--placeholders: cannot read folder ${dir}`);
-  }
-  for (const name of names) {
-    if (!name.endsWith('.txt')) continue;
-    const values = readFileSync(join(dir, name), 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-    out.set(name.slice(0, -4), values);
-  }
-  return out;
-}
-
-const atLeast = (level: Level, min: Level) => LEVELS.indexOf(level) >= LEVELS.indexOf(min);
-
-export function selectRules(rules: Rule[], o: Pick<ScanCliOptions, 'minLevel' | 'status' | 'tags' | 'rule'>): Rule[] {
-  return rules.filter((r) => {
-    if (o.minLevel && !atLeast(r.level, o.minLevel)) return false;
-    if (o.status?.length && !o.status.includes(r.status ?? '')) return false;
-    if (o.tags?.length && !r.tags.some((t) => micromatch.isMatch(t, o.tags!, { nocase: true }))) return false;
-    if (o.rule?.length && !micromatch.isMatch(r.id, o.rule, { nocase: true }) && !micromatch.isMatch(r.title, o.rule, { nocase: true })) return false;
-    return true;
-  });
-}
-
 export function describeProblem(p: RuleProblem): string {
   const where = `${p.file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}`;
   return sanitizeForTerminal(`${where}: ${p.rule ? `${p.rule}: ` : ''}${p.reason}`);
 }
 
-export function runScan(paths: string[], o: ScanCliOptions, stderr: (s: string) => void): number {
+export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: string) => void): Promise<number> {
   const started = Date.now();
   const from = o.from !== undefined ? parseTime(o.from, '--from') : undefined;
   const to = o.to !== undefined ? parseTime(o.to, '--to') : undefined;
-  const map = loadLogsourceMap(o.mapping ?? []);
-  const placeholders = readPlaceholders(o.placeholders);
-
-  const loaded = loadRulesCached(o.rules?.length ? o.rules : [bundledRulesDir()], { placeholders }, VERSION);
-  const selected = selectRules(loaded.rules, o);
-  const ruleSet = buildRuleSet(selected, map);
+  const inputs: RuleInputs = {
+    rules: o.rules?.length ? o.rules : [bundledRulesDir()],
+    placeholders: o.placeholders,
+    mapping: o.mapping ?? [],
+    selection: { minLevel: o.minLevel, status: o.status, tags: o.tags, rule: o.rule },
+    version: VERSION,
+  };
+  let prepared;
+  try {
+    prepared = prepareRules(inputs);
+  } catch (e) {
+    if (e instanceof PlaceholderError) throw new UsageError(e.message);
+    throw e;
+  }
+  const { loaded, selected, ruleSet } = prepared;
   const invalid = loaded.problems.filter((p) => p.kind === 'invalid');
   const unsupported = ruleSet.notRunnable.filter((n) => n.kind !== 'not-applicable');
   const notApplicable = ruleSet.notRunnable.filter((n) => n.kind === 'not-applicable');
@@ -119,26 +100,25 @@ export function runScan(paths: string[], o: ScanCliOptions, stderr: (s: string) 
 
   const grouper = new DetectionGrouper(o.maxEvents);
   const fallbackGroup = o.groupBy ? o.groupBy.split(',').map((s) => s.trim()).filter(Boolean) : [];
-  let damaged = 0;
   const progress = o.progress && !o.quiet && process.stderr.isTTY;
   let done = 0;
-  const stats = scanFiles(found.files, ruleSet, {
-    from,
-    to,
-    onHit: (c, doc, file) => {
-      const fields = c.rule.groupBy.length ? c.rule.groupBy : fallbackGroup;
-      grouper.add(c.rule, fields, fields.map((f) => doc.texts(f)[0] ?? ''), summarize(file, doc));
-    },
-    onDamage: (d) => {
-      damaged++;
-      if (!o.quiet) stderr(`sigscan: warning: ${sanitizeForTerminal(formatDamage(d))}`);
-    },
-    onFile: () => {
-      done++;
-      if (progress) process.stderr.write(`\r${done}/${found.files.length} files`);
-    },
-  });
+  const onFile = () => {
+    done++;
+    if (progress) process.stderr.write(`\r${done}/${found.files.length} files`);
+  };
+  const onDamage = (d: Damage) => {
+    if (!o.quiet) stderr(`sigscan: warning: ${sanitizeForTerminal(formatDamage(d))}`);
+  };
+  const groupFields = (rule: { groupBy: string[] }) => (rule.groupBy.length ? rule.groupBy : fallbackGroup);
+  const onHit = (c: { rule: Parameters<DetectionGrouper['add']>[0] }, values: string[], event: Parameters<DetectionGrouper['add']>[3]) =>
+    grouper.add(c.rule, groupFields(c.rule), values, event);
+  const threads = o.threads ?? 1;
+  const stats: ScanStats =
+    threads > 1
+      ? await scanParallel(found.files, ruleSet, { inputs, from, to, groupBy: fallbackGroup }, { threads, unitChunks: o.unitChunks, onHit, onDamage, onFile })
+      : scanFiles(found.files, ruleSet, { from, to, groupFields, onHit, onDamage, onFile });
   if (progress) process.stderr.write('\r\x1b[K');
+  const damaged = stats.damaged;
 
   const detections = grouper.detections();
   const out = new Output(o.output);

@@ -9,6 +9,8 @@ import { RuleIndex } from './rule-index.js';
 import { LiteralPrefilter } from './literal-prefilter.js';
 
 export interface CompiledRule {
+  /** Position in the rule set: how hits name their rule across threads. */
+  index: number;
   rule: Rule;
   /** The detection after logsource scoping: what actually runs. */
   scoped: Predicate;
@@ -56,7 +58,7 @@ export function buildRuleSet(rules: Rule[], map: LogsourceMap, opts: { prefilter
         continue;
       }
     }
-    const entry: CompiledRule = { rule, scoped, match: compilePredicate(scoped) };
+    const entry: CompiledRule = { index: compiled.length, rule, scoped, match: compilePredicate(scoped) };
     compiled.push(entry);
     index.add(entry, scoped);
   }

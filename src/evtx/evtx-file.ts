@@ -1,6 +1,6 @@
 // Reading an EVTX file chunk by chunk: never the whole file in memory, never an exception out of
 // the loop. Damage (file, chunk, offset, reason) goes to `damage`; everything readable is returned.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { Chunk } from './chunk.js';
 import { CHUNK_SIZE, hasChunkMagic } from './chunk-header.js';
 import { EvtxFormatError, type Damage } from './errors.js';
@@ -72,9 +72,30 @@ export function readChunk(file: string, bytes: Uint8Array, index: number, fileOf
   return [records, lost];
 }
 
-export function readEvtxFile(file: string, handlers: RecordHandlers): FileSummary {
+/** Chunks `first` … `first + count - 1` of a file (workers each take a range). */
+export interface ChunkRange {
+  first: number;
+  count: number;
+}
+
+/** Chunks a file holds, by its size (0 when it cannot be read). */
+export function chunkCountOf(file: string): number {
+  try {
+    return Math.max(0, Math.floor((statSync(file).size - FILE_HEADER_SIZE) / CHUNK_SIZE));
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Reads a file, or only a range of its chunks. File-level findings (header, trailing partial
+ * chunk) are reported by the range that holds the first, respectively the last, chunk.
+ */
+export function readEvtxFile(file: string, handlers: RecordHandlers, range?: ChunkRange): FileSummary {
   const summary: FileSummary = { file, header: null, chunks: 0, records: 0, lost: 0, readable: false };
+  const reportsHeader = !range || range.first === 0;
   const fail = (offset: number, reason: string) => {
+    if (!reportsHeader) return;
     summary.lost++;
     handlers.damage({ file, chunk: -1, offset, reason, severity: 'skipped' });
   };
@@ -96,7 +117,7 @@ export function readEvtxFile(file: string, handlers: RecordHandlers): FileSummar
     if (hasFileMagic(head)) {
       const h = parseFileHeader(head);
       summary.header = h;
-      if (h.checksum !== h.computedChecksum && !(h.flags & FileFlags.Dirty)) {
+      if (reportsHeader && h.checksum !== h.computedChecksum && !(h.flags & FileFlags.Dirty)) {
         handlers.damage({ file, chunk: -1, offset: 124, reason: 'file header checksum mismatch', severity: 'warning' });
       }
     } else {
@@ -106,14 +127,16 @@ export function readEvtxFile(file: string, handlers: RecordHandlers): FileSummar
         fail(0, 'not an EVTX file (no file or chunk signature)');
         return summary;
       }
-      handlers.damage({ file, chunk: -1, offset: 0, reason: 'bad file header signature; reading chunks anyway', severity: 'warning' });
+      if (reportsHeader) handlers.damage({ file, chunk: -1, offset: 0, reason: 'bad file header signature; reading chunks anyway', severity: 'warning' });
     }
     summary.readable = true;
     // The chunk count comes from the file size: the header's count misses chunks of dirty files.
     const chunkCount = Math.floor((size - FILE_HEADER_SIZE) / CHUNK_SIZE);
     const tail = (size - FILE_HEADER_SIZE) % CHUNK_SIZE;
-    for (let first = 0; first < chunkCount; first += CHUNKS_PER_READ) {
-      const n = Math.min(CHUNKS_PER_READ, chunkCount - first);
+    const start = range ? range.first : 0;
+    const stop = range ? Math.min(chunkCount, range.first + range.count) : chunkCount;
+    for (let first = start; first < stop; first += CHUNKS_PER_READ) {
+      const n = Math.min(CHUNKS_PER_READ, stop - first);
       // A fresh buffer per read: records handed out keep pointing at valid bytes.
       const block = Buffer.allocUnsafe(n * CHUNK_SIZE);
       const offset = FILE_HEADER_SIZE + first * CHUNK_SIZE;
@@ -132,7 +155,7 @@ export function readEvtxFile(file: string, handlers: RecordHandlers): FileSummar
         summary.lost += lost;
       }
     }
-    if (tail > 0) {
+    if (tail > 0 && stop === chunkCount) {
       handlers.damage({ file, chunk: chunkCount, offset: FILE_HEADER_SIZE + chunkCount * CHUNK_SIZE, reason: `file ends with a partial chunk of ${tail} bytes; ignored`, severity: 'warning' });
     }
   } catch (e) {

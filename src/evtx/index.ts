@@ -1,5 +1,5 @@
 // What the EVTX reader offers the rest of sigscan.
-export { readEvtxFile, readChunk, type FileSummary, type RecordHandlers } from './evtx-file.js';
+export { readEvtxFile, readChunk, chunkCountOf, type ChunkRange, type FileSummary, type RecordHandlers } from './evtx-file.js';
 export { EvtxRecord } from './record.js';
 export { RecordFields } from './fields.js';
 export { EvtxFormatError, formatDamage, type Damage } from './errors.js';

@@ -54,17 +54,17 @@ process.env.SIGSCAN_CACHE_DIR = mkdtempSync(join(tmpdir(), 'sigscan-cache-'));
 const file = evtxFile();
 const PSEXEC_SERVICE = '6e734c27-c117-4f91-a193-caf9d2547879';
 
-function scan(extra: Partial<ScanCliOptions> = {}, paths = [file]) {
+async function scan(extra: Partial<ScanCliOptions> = {}, paths = [file]) {
   const out = join(mkdtempSync(join(tmpdir(), 'sigscan-out-')), 'out');
   const stderr: string[] = [];
-  const status = runScan(paths, { format: 'jsonl', maxEvents: 100, color: false, progress: false, output: out, ...extra }, (s) => stderr.push(s));
+  const status = await runScan(paths, { format: 'jsonl', maxEvents: 100, color: false, progress: false, output: out, ...extra }, (s) => stderr.push(s));
   const text = existsSync(out) ? readFileSync(out, 'utf8') : '';
   return { status, text, stderr: stderr.join('\n'), detections: extra.format && extra.format !== 'jsonl' ? [] : text.split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
 }
 
 describe('sigscan scan', () => {
-  it('the bundled PsExec service rule fires on the three PSEXESVC installs, in the JSONL contract shape', () => {
-    const r = scan();
+  it('the bundled PsExec service rule fires on the three PSEXESVC installs, in the JSONL contract shape', async () => {
+    const r = await scan();
     expect(r.status).toBe(0);
     expect(r.detections).toHaveLength(1);
     const d = r.detections[0];
@@ -84,48 +84,48 @@ describe('sigscan scan', () => {
     });
   });
 
-  it('--group-by splits detections by value; counts stay exact; --max-events cuts the list only', () => {
-    const r = scan({ groupBy: 'Computer', maxEvents: 1 });
+  it('--group-by splits detections by value; counts stay exact; --max-events cuts the list only', async () => {
+    const r = await scan({ groupBy: 'Computer', maxEvents: 1 });
     expect(r.detections.map((d) => [d.group, d.count, d.events.length])).toEqual([
       [{ Computer: 'WS01' }, 1, 1],
       [{ Computer: 'WS02' }, 2, 1],
     ]);
   });
 
-  it('--fail-on sets exit 1 only for detections at or above the level', () => {
-    expect(scan({ failOn: 'medium' }).status).toBe(1);
-    expect(scan({ failOn: 'high' }).status).toBe(0);
+  it('--fail-on sets exit 1 only for detections at or above the level', async () => {
+    expect((await scan({ failOn: 'medium' })).status).toBe(1);
+    expect((await scan({ failOn: 'high' })).status).toBe(0);
   });
 
-  it('--from/--to keep events in the time range (UTC unless an offset is given)', () => {
-    expect(scan({ from: '2024-05-01T10:30:00' }).detections[0].count).toBe(2);
-    expect(scan({ to: '2024-05-01T12:30:00+02:00' }).detections[0].count).toBe(1);
+  it('--from/--to keep events in the time range (UTC unless an offset is given)', async () => {
+    expect((await scan({ from: '2024-05-01T10:30:00' })).detections[0].count).toBe(2);
+    expect((await scan({ to: '2024-05-01T12:30:00+02:00' })).detections[0].count).toBe(1);
   });
 
-  it('rule selection: --min-level, --rule, --tags', () => {
-    expect(scan({ minLevel: 'high' }).detections).toEqual([]);
-    expect(scan({ rule: ['PSexec service*'] }).detections).toHaveLength(1);
-    expect(scan({ tags: ['attack.t1047'] }).detections).toEqual([]);
+  it('rule selection: --min-level, --rule, --tags', async () => {
+    expect((await scan({ minLevel: 'high' })).detections).toEqual([]);
+    expect((await scan({ rule: ['PSexec service*'] })).detections).toHaveLength(1);
+    expect((await scan({ tags: ['attack.t1047'] })).detections).toEqual([]);
   });
 
-  it('a broken rule is named on stderr, the others still run, --strict turns it into exit 2', () => {
+  it('a broken rule is named on stderr, the others still run, --strict turns it into exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sigscan-badrule-'));
     writeFileSync(join(dir, 'bad.yml'), 'title: Broken\nlogsource: {product: windows}\ndetection:\n  sel: {EventID: 1}\n  condition: sel and nope\n');
     const rules = [join(import.meta.dirname, '..', '..', 'rules'), dir];
-    const r = scan({ rules });
+    const r = await scan({ rules });
     expect(r.stderr).toMatch(/rule not loaded: .*bad\.yml:5:\d+: Broken: condition: .*nope/);
     expect(r.detections).toHaveLength(1);
     expect(r.status).toBe(0);
-    expect(scan({ rules, strict: true }).status).toBe(2);
+    expect((await scan({ rules, strict: true })).status).toBe(2);
   });
 
-  it('no readable input or no runnable rule is exit 2', () => {
-    expect(scan({}, [join(tmpdir(), 'no-such-folder-sigscan')]).status).toBe(2);
-    expect(scan({ rule: ['no such rule'] }).status).toBe(2);
+  it('no readable input or no runnable rule is exit 2', async () => {
+    expect((await scan({}, [join(tmpdir(), 'no-such-folder-sigscan')])).status).toBe(2);
+    expect((await scan({ rule: ['no such rule'] })).status).toBe(2);
   });
 
-  it('the table shows detections with no raw control characters from the log', () => {
-    const r = scan({ format: 'table' });
+  it('the table shows detections with no raw control characters from the log', async () => {
+    const r = await scan({ format: 'table' });
     expect(r.text).toMatch(/PSexec service installation/);
     expect(r.text).toMatch(/WS02/);
     expect(r.text).not.toMatch(/\u001b/);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readEvtxFile, readChunk, type FileSummary } from '../../src/evtx/evtx-file.js';
+import { chunkCountOf, readEvtxFile, readChunk, type FileSummary } from '../../src/evtx/evtx-file.js';
 import type { Damage } from '../../src/evtx/errors.js';
 import type { EvtxRecord } from '../../src/evtx/record.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE, fileHeader, rechecksum } from './binxml-builder.js';
@@ -204,5 +204,33 @@ describe('readChunk', () => {
     const damage: Damage[] = [];
     expect(readChunk('x.evtx', chunk, 7, 0x123000, { record: () => {}, damage: (d) => damage.push(d) })).toEqual([0, 1]);
     expect(damage).toEqual([{ file: 'x.evtx', chunk: 7, offset: 0x123000, reason: expect.stringMatching(/bad chunk magic/), severity: 'skipped' }]);
+  });
+});
+
+describe('chunk ranges (what each worker reads)', () => {
+  it('ranges together read every record once; file-level findings come from the first and last range', () => {
+    // Bad header checksum (not dirty) and a trailing partial chunk: each reported exactly once.
+    const header = fileHeader(3, 7);
+    header.writeUInt32LE(0xdeadbeef, 124);
+    const path = file(header, events(1, 2), events(3, 2), events(5, 2), Buffer.alloc(10, 1));
+    expect(chunkCountOf(path)).toBe(3);
+    const ids: number[] = [];
+    const damage: Damage[] = [];
+    for (const range of [{ first: 0, count: 1 }, { first: 1, count: 1 }, { first: 2, count: 5 }]) {
+      const s = readEvtxFile(path, { record: (r) => ids.push(r.id), damage: (d) => damage.push(d) }, range);
+      expect(s.readable).toBe(true);
+    }
+    expect(ids).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(damage.map((d) => d.reason)).toEqual([expect.stringMatching(/file header checksum/), expect.stringMatching(/partial chunk/)]);
+  });
+
+  it('an unreadable file is reported by the first range only', () => {
+    const path = join(dir, 'missing.evtx');
+    const damage: Damage[] = [];
+    readEvtxFile(path, { record: () => {}, damage: (d) => damage.push(d) }, { first: 1, count: 1 });
+    expect(damage).toEqual([]);
+    readEvtxFile(path, { record: () => {}, damage: (d) => damage.push(d) }, { first: 0, count: 1 });
+    expect(damage).toHaveLength(1);
+    expect(chunkCountOf(path)).toBe(0);
   });
 });
