@@ -24,6 +24,8 @@ const MIN_LITERAL = 1;
  */
 const MAX_LITERAL = 12;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 function longestLiteral(parts: GlobPart[]): string {
   let best = '';
   for (const p of parts) if (typeof p === 'string' && p.length > best.length) best = p;
@@ -43,13 +45,16 @@ export function requiredLiterals(p: Predicate): Literal[][] | null {
       const field = p.kind === 'field' ? p.field : KEYWORDS;
       let text = '';
       if (t.kind === 'equals' || t.kind === 'contains' || t.kind === 'startswith' || t.kind === 'endswith') {
-        if (t.cased) return null; // Unicode case mapping is not always symmetric: stay exact
+        // A cased test implies the lower-cased one only when lower-casing cannot change the
+        // needle's characters into something else: true for ASCII.
+        if (t.cased && !ASCII.test(t.value)) return null;
         text = t.value.toLowerCase();
         // Ends of paths and names tell more than their starts.
         if (text.length > MAX_LITERAL) text = t.kind === 'startswith' ? text.slice(0, MAX_LITERAL) : text.slice(-MAX_LITERAL);
       } else if (t.kind === 'glob') {
-        if (t.cased) return null;
-        text = longestLiteral(t.parts).toLowerCase().slice(-MAX_LITERAL);
+        const literal = longestLiteral(t.parts);
+        if (t.cased && !ASCII.test(literal)) return null;
+        text = literal.toLowerCase().slice(-MAX_LITERAL);
       } else return null;
       // A cut must not split a surrogate pair (the halves are not what the text holds).
       if (text.length && text.charCodeAt(0) >= 0xdc00 && text.charCodeAt(0) <= 0xdfff) text = text.slice(1);

@@ -33,7 +33,8 @@ describe('Aho-Corasick', () => {
 describe('requiredLiterals', () => {
   it('a string test requires its lower-cased text in its field; cased, regex and short ones require nothing', () => {
     expect(requiredLiterals(f('Image', 'endswith', '\\CMD.exe'))).toEqual([[{ field: 'Image', text: '\\cmd.exe' }]]);
-    expect(requiredLiterals(f('Image', 'endswith', '\\CMD.exe', true))).toBeNull();
+    expect(requiredLiterals(f('Image', 'endswith', '\\CMD.exe', true))).toEqual([[{ field: 'Image', text: '\\cmd.exe' }]]);
+    expect(requiredLiterals(f('Image', 'endswith', '\\CMD.exé', true))).toBeNull();
     expect(requiredLiterals(f('Image', 'contains', ''))).toBeNull();
     expect(requiredLiterals({ kind: 'field', field: 'X', test: { kind: 'regex', pattern: 'abc', flags: '' } })).toBeNull();
   });
