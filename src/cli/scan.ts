@@ -7,7 +7,9 @@ import { prepareRules, type RuleInputs } from '../engine/prepare-rules.js';
 import { scanFiles, type ScanStats } from '../engine/scan.js';
 import { formatDamage, type Damage } from '../evtx/index.js';
 import { findFiles } from '../input/find-files.js';
-import { LEVELS, type Level, type RuleProblem } from '../rules/ast.js';
+import { LEVELS, type Level, type Rule, type RuleProblem } from '../rules/ast.js';
+import type { CompiledRule } from '../compile/rule-set.js';
+import type { EventSummary } from '../engine/event-summary.js';
 import { PlaceholderError } from '../rules/placeholders.js';
 import { atLeast } from '../rules/select-rules.js';
 import { detectionJson } from '../report/detection-json.js';
@@ -109,9 +111,8 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
   const onDamage = (d: Damage) => {
     if (!o.quiet) stderr(`sigscan: warning: ${sanitizeForTerminal(formatDamage(d))}`);
   };
-  const groupFields = (rule: { groupBy: string[] }) => (rule.groupBy.length ? rule.groupBy : fallbackGroup);
-  const onHit = (c: { rule: Parameters<DetectionGrouper['add']>[0] }, values: string[], event: Parameters<DetectionGrouper['add']>[3]) =>
-    grouper.add(c.rule, groupFields(c.rule), values, event);
+  const groupFields = (rule: Rule) => (rule.groupBy.length ? rule.groupBy : fallbackGroup);
+  const onHit = (c: CompiledRule, values: string[], event: EventSummary) => grouper.add(c.rule, groupFields(c.rule), values, event);
   const threads = o.threads ?? 1;
   const stats: ScanStats =
     threads > 1
