@@ -95,8 +95,8 @@ export class AhoCorasick {
     }
   }
 
-  /** Sets `marks[id] = stamp` for every needle id found in `text`. */
-  mark(text: string, marks: Int32Array, stamp: number): void {
+  /** Sets `marks[id] = stamp` for every needle id found in `text`; new ids are added to `found`. */
+  mark(text: string, marks: Int32Array, stamp: number, found: number[]): void {
     const { delta, width, symbols, reports, wide, next, fail } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
@@ -114,14 +114,19 @@ export class AhoCorasick {
         }
         s = t ?? 0;
       }
-      if (reports[s] === 1) this.report(s, marks, stamp);
+      if (reports[s] === 1) this.report(s, marks, stamp, found);
     }
   }
 
-  private report(s: number, marks: Int32Array, stamp: number): void {
+  private report(s: number, marks: Int32Array, stamp: number, found: number[]): void {
     for (let o = this.endsAt.has(s) ? s : this.outLink[s]; o !== -1; o = this.outLink[o]) {
       const e = this.endsAt.get(o)!;
-      for (let k = 0; k < e.length; k++) marks[e[k]] = stamp;
+      for (let k = 0; k < e.length; k++) {
+        if (marks[e[k]] !== stamp) {
+          marks[e[k]] = stamp;
+          found.push(e[k]);
+        }
+      }
     }
   }
 }

@@ -96,27 +96,22 @@ function score(ls: Literal[]): number {
   return Math.min(...ls.map((l) => l.text.length)) / ls.length;
 }
 
+/** Rules with more literal groups than this are simply always evaluated. */
+const MAX_CLAUSES = 30;
+
 interface Plan<T> {
   /** Fields to scan for this candidate list. */
   fields: string[];
-  /** Per candidate: clauses of literal ids (each needs one found), or null (always evaluated). */
-  needs: Array<number[][] | null>;
+  /** Candidates evaluated whatever the literals (no literal groups), by position. */
+  always: number[];
+  /** Literal id → (candidate position, clause number) pairs, flattened. */
+  byLiteral: Map<number, number[]>;
+  /** Per candidate: the clause bits that must all be set. */
+  full: Int32Array;
+  /** Per candidate: clause bits met so far, valid when `seen` holds the current stamp. */
+  bits: Int32Array;
+  seen: Int32Array;
   candidates: T[];
-}
-
-function allClausesMet(clauses: number[][], marks: Int32Array, stamp: number): boolean {
-  for (let c = 0; c < clauses.length; c++) {
-    const clause = clauses[c];
-    let met = false;
-    for (let k = 0; k < clause.length; k++) {
-      if (marks[clause[k]] === stamp) {
-        met = true;
-        break;
-      }
-    }
-    if (!met) return false;
-  }
-  return true;
 }
 
 export class LiteralPrefilter<T> {
@@ -126,6 +121,9 @@ export class LiteralPrefilter<T> {
   private readonly plans = new WeakMap<T[], Plan<T>>();
   private marks: Int32Array;
   private stamp = 0;
+  /** Scratch, reused for every record: literal ids found, candidates that passed. */
+  private readonly found: number[] = [];
+  private readonly passing: number[] = [];
 
   constructor(entries: Array<{ entry: T; predicate: Predicate }>) {
     const ids = new Map<string, number>(); // field \0 text → id
@@ -162,8 +160,27 @@ export class LiteralPrefilter<T> {
     let plan = this.plans.get(candidates);
     if (!plan) {
       const fields = new Set<string>();
-      for (const c of candidates) for (const f of this.fieldsOf.get(c) ?? []) fields.add(f);
-      plan = { fields: [...fields], needs: candidates.map((c) => this.literalsOf.get(c) ?? null), candidates };
+      const always: number[] = [];
+      const byLiteral = new Map<number, number[]>();
+      const full = new Int32Array(candidates.length);
+      candidates.forEach((c, i) => {
+        const clauses = this.literalsOf.get(c) ?? null;
+        if (clauses === null || clauses.length > MAX_CLAUSES) {
+          always.push(i);
+          return;
+        }
+        for (const f of this.fieldsOf.get(c) ?? []) fields.add(f);
+        full[i] = (1 << clauses.length) - 1;
+        clauses.forEach((clause, k) => {
+          for (const id of clause) {
+            const pairs = byLiteral.get(id);
+            if (pairs) pairs.push(i, k);
+            else byLiteral.set(id, [i, k]);
+          }
+        });
+      });
+      const n = candidates.length;
+      plan = { fields: [...fields], always, byLiteral, full, bits: new Int32Array(n), seen: new Int32Array(n), candidates };
       this.plans.set(candidates, plan);
     }
     return plan;
@@ -174,15 +191,40 @@ export class LiteralPrefilter<T> {
     const plan = this.plan(candidates);
     const stamp = ++this.stamp;
     const marks = this.marks;
+    const found = this.found;
+    found.length = 0;
     for (const f of plan.fields) {
       const ac = this.byField.get(f)!;
-      for (const text of f === KEYWORDS ? doc.leafLowerTexts() : doc.lowerTexts(f)) ac.mark(text, marks, stamp);
+      for (const text of f === KEYWORDS ? doc.leafLowerTexts() : doc.lowerTexts(f)) ac.mark(text, marks, stamp, found);
     }
-    const needs = plan.needs;
-    for (let i = 0; i < candidates.length; i++) {
-      const need = needs[i];
-      if (need !== null && !allClausesMet(need, marks, stamp)) continue;
-      evaluate(candidates[i]);
+    // Work follows the literals found: each sets its clause bit in the candidates that need it.
+    const { byLiteral, full, bits, seen, always } = plan;
+    const passing = this.passing;
+    passing.length = 0;
+    for (let f = 0; f < found.length; f++) {
+      const pairs = byLiteral.get(found[f]);
+      if (!pairs) continue;
+      for (let p = 0; p < pairs.length; p += 2) {
+        const i = pairs[p];
+        if (seen[i] !== stamp) {
+          seen[i] = stamp;
+          bits[i] = 0;
+        }
+        const before = bits[i];
+        const after = before | (1 << pairs[p + 1]);
+        if (after !== before) {
+          bits[i] = after;
+          if (after === full[i]) passing.push(i);
+        }
+      }
+    }
+    // Evaluate in candidate order: the always-evaluated ones merged with those that passed.
+    if (passing.length > 1) passing.sort((x, y) => x - y);
+    let a = 0;
+    let q = 0;
+    while (a < always.length || q < passing.length) {
+      if (q >= passing.length || (a < always.length && always[a] < passing[q])) evaluate(candidates[always[a++]]);
+      else evaluate(candidates[passing[q++]]);
     }
   }
 }
