@@ -1,7 +1,6 @@
 // What a detection shows of one matching event: where it is (file, record id), when, which
 // channel/event id/computer, and its EventData or UserData fields.
 import type { EvtxRecord } from '../evtx/index.js';
-import { toPlain, type Json } from '../evtx/render-json.js';
 import type { EvtxDocument } from './evtx-document.js';
 
 export interface EventSummary {
@@ -16,24 +15,17 @@ export interface EventSummary {
   fields: Record<string, unknown>;
 }
 
-/** EventData/UserData as flat key → value (nested UserData keys joined with dots). */
+/** EventData/UserData as flat name → value (a name that occurs several times → an array). */
 function dataFields(record: EvtxRecord): Record<string, unknown> {
+  const byName = new Map<string, unknown[]>();
+  for (const [k, v] of record.fields.dataEntries()) {
+    const plain = typeof v === 'bigint' ? Number(v) : v;
+    const list = byName.get(k);
+    if (list) list.push(plain);
+    else byName.set(k, [plain]);
+  }
   const out: Record<string, unknown> = {};
-  const event = record.json().get('Event');
-  if (!(event instanceof Map)) return out;
-  const put = (prefix: string, v: Json | undefined) => {
-    if (v instanceof Map) {
-      for (const [k, x] of v) {
-        if (k === '#attributes') continue;
-        put(k === '#text' ? prefix : prefix ? `${prefix}.${k}` : k, x);
-      }
-    } else if (v !== undefined && prefix) out[prefix] = toPlain(v);
-  };
-  put('', event.get('EventData'));
-  const userData = event.get('UserData');
-  // UserData holds one provider-specific element; its children are the fields.
-  if (userData instanceof Map && userData.size === 1) put('', [...userData.values()][0]);
-  else put('', userData);
+  for (const [k, list] of byName) out[k] = list.length === 1 ? list[0] : list;
   return out;
 }
 

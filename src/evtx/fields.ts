@@ -17,7 +17,12 @@ interface Slot {
   attribute: boolean;
   /** A template instance in the nodes themselves: its fields stand at this place. */
   instance: InstanceNode | null;
+  /** Inside `<System>` (or an attribute of the `<Event>` envelope) rather than the event's data. */
+  system: boolean;
 }
+
+/** A field with where it sits: name, value, and whether it is a System field. */
+type Entry = [string, Value, boolean];
 
 interface Layout {
   slots: Slot[];
@@ -49,8 +54,8 @@ function buildLayout(nodes: Node[]): Layout {
       else layout.byName.set(slot.name, [i]);
     }
   };
-  const slot = (name: string, parts: Node[], attribute: boolean, nameParts: Node[] | null = null): Slot => ({ name, nameParts, parts, attribute, instance: null });
-  const walk = (list: Node[]) => {
+  const walk = (list: Node[], depth: number, system: boolean) => {
+    const slot = (name: string, parts: Node[], attribute: boolean, nameParts: Node[] | null = null, inSystem = system): Slot => ({ name, nameParts, parts, attribute, instance: null, system: inSystem });
     for (const n of list) {
       if (n.kind === 'instance') {
         addSlot({ ...slot('', [], false), instance: n });
@@ -58,7 +63,12 @@ function buildLayout(nodes: Node[]): Layout {
       }
       if (n.kind !== 'element') continue;
       const nameAttr = n.name === 'Data' ? n.attrs.find((a) => a.name === 'Name') : undefined;
-      for (const a of n.attrs) if (a !== nameAttr) addSlot(slot(`${n.name}_${a.name}`, a.parts, true));
+      for (const a of n.attrs) {
+        if (a === nameAttr) continue;
+        // Namespace declarations are not event data, wherever they stand.
+        const envelope = (depth === 0 && n.name === 'Event') || a.name === 'xmlns' || a.name.startsWith('xmlns:');
+        addSlot(slot(`${n.name}_${a.name}`, a.parts, true, null, system || envelope));
+      }
       const content: Node[] = [];
       const elements: Node[] = [];
       for (const c of n.children) (c.kind === 'element' || c.kind === 'instance' ? elements : content).push(c);
@@ -68,10 +78,10 @@ function buildLayout(nodes: Node[]): Layout {
         const constName = nameAttr ? constantText(nameAttr.parts) : n.name;
         addSlot(slot(constName ?? '', content, false, constName === undefined ? nameAttr!.parts : null));
       }
-      walk(elements);
+      walk(elements, depth + 1, system || (depth <= 1 && n.name === 'System'));
     }
   };
-  walk(nodes);
+  walk(nodes, 0, false);
   return layout;
 }
 
@@ -147,7 +157,7 @@ class Scope {
   }
 
   /** All fields in document order; nested content stands where its element stands. */
-  entries(out: Array<[string, Value]>): void {
+  entries(out: Entry[]): void {
     for (const slot of this.layout.slots) {
       if (slot.instance) {
         this.nestedInstance(slot.instance, out);
@@ -166,11 +176,11 @@ class Scope {
       if (container) continue;
       const name = slot.nameParts ? slot.nameParts.map((p) => valueText(this.partValue(p))).join('') : slot.name;
       const v = this.slotValue(slot);
-      if (v !== null || !slot.attribute) out.push([name, v]);
+      if (v !== null || !slot.attribute) out.push([name, v, slot.system]);
     }
   }
 
-  private nestedInstance(inst: InstanceNode, out: Array<[string, Value]>): void {
+  private nestedInstance(inst: InstanceNode, out: Entry[]): void {
     if (inst.template) new Scope(this.ctx, layoutOf(inst.template), inst.values).entries(out);
   }
 }
@@ -178,6 +188,7 @@ class Scope {
 /** A record's fields. Values decode on each read; callers that read a field often keep the result. */
 export class RecordFields {
   private readonly scope: Scope;
+  private located: Entry[] | null = null;
   private cachedEntries: Array<[string, Value]> | null = null;
   /** Fields in document order by name, for records whose names or nesting vary. */
   private ordered: Map<string, Value[]> | null = null;
@@ -216,12 +227,23 @@ export class RecordFields {
     return all.length ? all[0] : undefined;
   }
 
+  private locatedEntries(): Entry[] {
+    if (!this.located) {
+      this.located = [];
+      this.scope.entries(this.located);
+    }
+    return this.located;
+  }
+
   /** All fields in document order (worked out once per record; do not modify). */
   entries(): ReadonlyArray<readonly [string, Value]> {
-    if (!this.cachedEntries) {
-      this.cachedEntries = [];
-      this.scope.entries(this.cachedEntries);
-    }
-    return this.cachedEntries;
+    return (this.cachedEntries ??= this.locatedEntries().map(([k, v]) => [k, v]));
+  }
+
+  /** The event's own data (EventData, UserData), without the System fields, in document order. */
+  dataEntries(): Array<[string, Value]> {
+    const out: Array<[string, Value]> = [];
+    for (const [k, v, system] of this.locatedEntries()) if (!system) out.push([k, v]);
+    return out;
   }
 }

@@ -186,3 +186,21 @@ describe('document order holds when names or nesting vary by record', () => {
     ]);
   });
 });
+
+describe('dataEntries: the event data without System', () => {
+  it('EventData fields only, in document order, nulls kept', () => {
+    expect(one(processCreateEvent(3)).fields.dataEntries()).toEqual([
+      ['Image', 'C:\\Windows\\System32\\cmd.exe'],
+      ['CommandLine', 'cmd.exe /c "echo <hi> & bye"'],
+      ['ProcessId', 1234],
+      ['Hashes', null],
+      ['ParentImage', null],
+    ]);
+  });
+  it('UserData leaves from a nested template; namespace declarations are not data', () => {
+    expect(one(nestedTemplateEvent()).fields.dataEntries()).toEqual([
+      ['SubjectUserName', 'alice'],
+      ['SubjectDomainName', 'CORP'],
+    ]);
+  });
+});
