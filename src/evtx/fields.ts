@@ -30,6 +30,10 @@ interface Layout {
   byName: Map<string, number[]>;
   /** Whether some slot's name or content depends on the record (substituted name, nested BinXML). */
   variable: boolean;
+  /** A slot is a template instance or takes its name from a substitution: never simple. */
+  structural: boolean;
+  /** Substitution indexes in slot contents: nested BinXML when a record's value has that type. */
+  contentSubsts: number[];
 }
 
 const layouts = new WeakMap<Template, Layout>();
@@ -44,10 +48,12 @@ function layoutOf(template: Template): Layout {
 }
 
 function buildLayout(nodes: Node[]): Layout {
-  const layout: Layout = { slots: [], byName: new Map(), variable: false };
+  const layout: Layout = { slots: [], byName: new Map(), variable: false, structural: false, contentSubsts: [] };
   const addSlot = (slot: Slot) => {
     const i = layout.slots.push(slot) - 1;
     if (slot.instance || slot.nameParts || slot.parts.some((p) => p.kind === 'subst' || p.kind === 'instance')) layout.variable = true;
+    if (slot.instance || slot.nameParts || slot.parts.some((p) => p.kind === 'instance')) layout.structural = true;
+    for (const p of slot.parts) if (p.kind === 'subst') layout.contentSubsts.push(p.index);
     if (!slot.nameParts && !slot.instance) {
       const list = layout.byName.get(slot.name);
       if (list) list.push(i);
@@ -130,11 +136,12 @@ class Scope {
   /** True when, in this record, every slot has a fixed name and a plain value (no nesting). */
   isSimple(): boolean {
     if (this.simple === null) {
-      let simple = !this.layout.variable;
-      if (!simple) {
-        simple = true;
-        for (const slot of this.layout.slots) {
-          if (slot.instance || slot.nameParts || slot.parts.some((p) => p.kind === 'instance' || isNested(this.values, p))) {
+      let simple = !this.layout.structural;
+      if (simple && this.values) {
+        const v = this.values;
+        for (const i of this.layout.contentSubsts) {
+          const t = v.type(i);
+          if (t === ValueType.BinXml || t === ValueType.EvtXml) {
             simple = false;
             break;
           }
