@@ -1,11 +1,9 @@
 // `sigscan rules check`: load rules the way a scan would and say, for each, whether it runs,
 // runs only on other log sources, is partly unsupported (what, where) or invalid (file, line, why).
-import { buildRuleSet } from '../compile/rule-set.js';
-import { loadLogsourceMap } from '../mappings/logsource-map.js';
-import { loadRules } from '../rules/load-rules.js';
+import { prepareRules } from '../engine/prepare-rules.js';
 import { Output } from '../report/output.js';
 import { sanitizeForTerminal } from '../report/terminal-safe.js';
-import { readPlaceholders } from '../rules/placeholders.js';
+import { VERSION } from './version.js';
 
 export interface RulesCheckOptions {
   format: 'text' | 'json';
@@ -25,8 +23,8 @@ interface Entry {
 }
 
 export function runRulesCheck(paths: string[], o: RulesCheckOptions, stderr: (s: string) => void): number {
-  const loaded = loadRules(paths, { placeholders: readPlaceholders(o.placeholders) });
-  const set = buildRuleSet(loaded.rules, loadLogsourceMap(o.mapping ?? []));
+  // The same preparation a scan makes, with every rule selected.
+  const { loaded, ruleSet: set } = prepareRules({ rules: paths, placeholders: o.placeholders, mapping: o.mapping ?? [], selection: {}, version: VERSION });
   const entries: Entry[] = [];
   for (const c of set.compiled) entries.push({ status: 'ok', file: c.rule.path, line: c.rule.line, id: c.rule.id, title: c.rule.title });
   for (const n of set.notRunnable) {

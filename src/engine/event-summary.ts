@@ -33,17 +33,23 @@ function first(doc: EvtxDocument, field: string): string {
   return doc.texts(field)[0] ?? '';
 }
 
+/** When the event happened: its TimeCreated, or the record's written time if that is missing. */
+export function eventTime(doc: EvtxDocument): number {
+  const created = first(doc, 'TimeCreated_SystemTime');
+  const ms = created ? Date.parse(created) : NaN;
+  return Number.isNaN(ms) ? doc.record.timeMillis : ms;
+}
+
 export function summarize(file: string, doc: EvtxDocument): EventSummary {
   const r = doc.record;
   const created = first(doc, 'TimeCreated_SystemTime');
-  const parsed = created ? Date.parse(created) : NaN;
   const eventIdText = first(doc, 'EventID');
   const eventId = /^\d+$/.test(eventIdText) ? Number(eventIdText) : eventIdText;
   return {
     file,
     recordId: r.id,
     timestamp: created || r.timestamp,
-    time: Number.isNaN(parsed) ? r.timeMillis : parsed,
+    time: eventTime(doc),
     channel: first(doc, 'Channel'),
     eventId,
     computer: first(doc, 'Computer'),

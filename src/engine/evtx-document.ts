@@ -53,11 +53,11 @@ export class EvtxDocument implements EventDocument {
   loadAllFields(): void {
     if (this.complete) return;
     const grouped = new Map<string, Value[]>();
-    for (const [name, v] of this.record.fields.entries()) {
+    this.record.fields.forEach((name, v) => {
       const list = grouped.get(name);
       if (list) list.push(v);
       else grouped.set(name, [v]);
-    }
+    });
     for (const [name, values] of grouped) if (!this.cache.has(name)) this.cache.set(name, { values });
     this.complete = true;
   }
@@ -111,10 +111,10 @@ export class EvtxDocument implements EventDocument {
   leafTexts(): readonly string[] {
     if (!this.leaves) {
       const out: string[] = [];
-      for (const [, v] of this.record.fields.entries()) {
+      this.record.fields.forEach((_, v) => {
         if (Array.isArray(v)) for (const x of v) out.push(valueText(x));
         else if (v !== null) out.push(valueText(v));
-      }
+      });
       this.leaves = out;
     }
     return this.leaves;

@@ -4,7 +4,7 @@ import { readEvtxFile, type ChunkRange, type Damage } from '../evtx/index.js';
 import type { CompiledRule, RuleSet } from '../compile/rule-set.js';
 import type { Rule } from '../rules/ast.js';
 import { EvtxDocument } from './evtx-document.js';
-import { summarize, type EventSummary } from './event-summary.js';
+import { eventTime, summarize, type EventSummary } from './event-summary.js';
 
 export interface ScanOptions {
   /** Only events at or after / before these times (ms since 1970), by their TimeCreated. */
@@ -23,12 +23,6 @@ export interface ScanStats {
   readableFiles: number;
   records: number;
   damaged: number;
-}
-
-function eventTime(doc: EvtxDocument): number {
-  const t = doc.texts('TimeCreated_SystemTime')[0];
-  const ms = t ? Date.parse(t) : NaN;
-  return Number.isNaN(ms) ? doc.record.timeMillis : ms;
 }
 
 export function scanFiles(files: string[], rules: RuleSet, opts: ScanOptions): ScanStats {

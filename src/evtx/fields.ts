@@ -28,8 +28,6 @@ interface Layout {
   slots: Slot[];
   /** Slots with a fixed name, by name, in document order. */
   byName: Map<string, number[]>;
-  /** Whether some slot's name or content depends on the record (substituted name, nested BinXML). */
-  variable: boolean;
   /** A slot is a template instance or takes its name from a substitution: never simple. */
   structural: boolean;
   /** Substitution indexes in slot contents: nested BinXML when a record's value has that type. */
@@ -48,10 +46,9 @@ function layoutOf(template: Template): Layout {
 }
 
 function buildLayout(nodes: Node[]): Layout {
-  const layout: Layout = { slots: [], byName: new Map(), variable: false, structural: false, contentSubsts: [] };
+  const layout: Layout = { slots: [], byName: new Map(), structural: false, contentSubsts: [] };
   const addSlot = (slot: Slot) => {
     const i = layout.slots.push(slot) - 1;
-    if (slot.instance || slot.nameParts || slot.parts.some((p) => p.kind === 'subst' || p.kind === 'instance')) layout.variable = true;
     if (slot.instance || slot.nameParts || slot.parts.some((p) => p.kind === 'instance')) layout.structural = true;
     for (const p of slot.parts) if (p.kind === 'subst') layout.contentSubsts.push(p.index);
     if (!slot.nameParts && !slot.instance) {
@@ -245,6 +242,12 @@ export class RecordFields {
   /** All fields in document order (worked out once per record; do not modify). */
   entries(): ReadonlyArray<readonly [string, Value]> {
     return (this.cachedEntries ??= this.locatedEntries().map(([k, v]) => [k, v]));
+  }
+
+  /** Calls `fn` for every field in document order, without building a list. */
+  forEach(fn: (name: string, value: Value) => void): void {
+    const all = this.locatedEntries();
+    for (let i = 0; i < all.length; i++) fn(all[i][0], all[i][1]);
   }
 
   /** The event's own data (EventData, UserData), without the System fields, in document order. */

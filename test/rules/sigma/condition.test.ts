@@ -1,6 +1,7 @@
 // The Sigma condition pipeline end to end (text → tokens → expression → Predicate): precedence
 // checked both by structure and by truth tables, `them` and patterns with underscore identifiers,
 // list conditions, the legacy aggregation, and every error with its column.
+import { evaluate as evaluateEvent } from '../../helpers/evaluate.js';
 import { describe, expect, it } from 'vitest';
 import type { Predicate } from '../../../src/rules/ast.js';
 import { ConditionError, resolveCondition } from '../../../src/rules/sigma/condition.js';
@@ -15,22 +16,9 @@ const ids = (...names: string[]): Map<string, Predicate> => new Map(names.map((n
 const resolve = (condition: string | string[], names: string[]) =>
   resolveCondition(condition, ids(...names)).predicate;
 
-/** Evaluates and/or/not/const over markers: `exists x` is true when x is in `truths`. */
+/** Evaluates over markers: `exists x` holds when x is in `truths` (an event with just those fields). */
 function evaluate(p: Predicate, truths: ReadonlySet<string>): boolean {
-  switch (p.kind) {
-    case 'and':
-      return p.items.every((i) => evaluate(i, truths));
-    case 'or':
-      return p.items.some((i) => evaluate(i, truths));
-    case 'not':
-      return !evaluate(p.item, truths);
-    case 'const':
-      return p.value;
-    case 'exists':
-      return truths.has(p.field);
-    default:
-      throw new Error(`not a marker predicate: ${p.kind}`);
-  }
+  return evaluateEvent(p, Object.fromEntries([...truths].map((t) => [t, 'present'])));
 }
 
 /** Every assignment of true/false to `names`, as the set of names that are true. */
