@@ -1,15 +1,11 @@
 // `sigscan [scan]`: find files, load and select rules, scan (on worker threads when asked),
 // group, report; exit code by level.
 import chalk, { Chalk } from 'chalk';
-import { DetectionGrouper } from '../correlate/group-hits.js';
-import { scanParallel } from '../engine/parallel-scan.js';
+import { findDetections } from '../engine/find-detections.js';
 import { prepareRules, type RuleInputs } from '../engine/prepare-rules.js';
-import { scanFiles, type ScanStats } from '../engine/scan.js';
 import { formatDamage, type Damage } from '../evtx/index.js';
 import { findFiles } from '../input/find-files.js';
-import { LEVELS, type Level, type Rule, type RuleProblem } from '../rules/ast.js';
-import type { CompiledRule } from '../compile/rule-set.js';
-import type { EventSummary } from '../engine/event-summary.js';
+import { LEVELS, type Level, type RuleProblem } from '../rules/ast.js';
 import { PlaceholderError } from '../rules/placeholders.js';
 import { atLeast } from '../rules/select-rules.js';
 import { detectionJson } from '../report/detection-json.js';
@@ -100,7 +96,6 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
     return 2;
   }
 
-  const grouper = new DetectionGrouper(o.maxEvents);
   const fallbackGroup = o.groupBy ? o.groupBy.split(',').map((s) => s.trim()).filter(Boolean) : [];
   const progress = o.progress && !o.quiet && process.stderr.isTTY;
   let done = 0;
@@ -111,17 +106,11 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
   const onDamage = (d: Damage) => {
     if (!o.quiet) stderr(`sigscan: warning: ${sanitizeForTerminal(formatDamage(d))}`);
   };
-  const groupFields = (rule: Rule) => (rule.groupBy.length ? rule.groupBy : fallbackGroup);
-  const onHit = (c: CompiledRule, values: string[], event: EventSummary) => grouper.add(c.rule, groupFields(c.rule), values, event);
   const threads = o.threads ?? 1;
-  const stats: ScanStats =
-    threads > 1
-      ? await scanParallel(found.files, ruleSet, { inputs, from, to, groupBy: fallbackGroup }, { threads, unitChunks: o.unitChunks, onHit, onDamage, onFile })
-      : scanFiles(found.files, ruleSet, { from, to, groupFields, onHit, onDamage, onFile });
+  const { detections, stats } = await findDetections(found.files, ruleSet, { inputs, from, to, groupBy: fallbackGroup, maxEvents: o.maxEvents, threads, unitChunks: o.unitChunks, onDamage, onFile });
   if (progress) process.stderr.write('\r\x1b[K');
   const damaged = stats.damaged;
 
-  const detections = grouper.detections();
   const out = new Output(o.output);
   const color = o.color && !o.output && process.stdout.isTTY ? chalk : new Chalk({ level: 0 });
   switch (o.format) {
