@@ -13,8 +13,6 @@ interface FieldCache {
 }
 
 const NONE: readonly Value[] = [];
-/** The entry of every absent field once all fields are loaded: nothing to allocate. */
-const ABSENT: FieldCache = { values: NONE, texts: [], lowers: [] };
 
 /** Leaf values of a JSON tree (the record as the Rust crate prints it), for dotted paths. */
 function jsonValues(v: Json | undefined): Value[] {
@@ -29,8 +27,6 @@ function jsonValues(v: Json | undefined): Value[] {
 
 export class EvtxDocument implements EventDocument {
   private cache = new Map<string, FieldCache>();
-  /** True once every field of the record is in the cache (see loadAllFields). */
-  private complete = false;
   private leaves: string[] | null = null;
   private lowerLeaves: string[] | null = null;
 
@@ -39,27 +35,10 @@ export class EvtxDocument implements EventDocument {
   private entry(field: string): FieldCache {
     let e = this.cache.get(field);
     if (!e) {
-      if (this.complete && !field.startsWith('Event.') && !field.includes('\\')) return ABSENT;
       e = { values: this.lookup(field) };
       this.cache.set(field, e);
     }
     return e;
-  }
-
-  /**
-   * Reads every field of the record in one pass. Worth it before many rules run: each of their
-   * lookups is then a map read, and a field the record lacks costs nothing.
-   */
-  loadAllFields(): void {
-    if (this.complete) return;
-    const grouped = new Map<string, Value[]>();
-    this.record.fields.forEach((name, v) => {
-      const list = grouped.get(name);
-      if (list) list.push(v);
-      else grouped.set(name, [v]);
-    });
-    for (const [name, values] of grouped) if (!this.cache.has(name)) this.cache.set(name, { values });
-    this.complete = true;
   }
 
   private lookup(field: string): readonly Value[] {

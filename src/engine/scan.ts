@@ -58,7 +58,6 @@ export function scanFile(file: string, range: ChunkRange | undefined, rules: Rul
       }
       const candidates = rules.index.candidates(doc.texts('Channel')[0] ?? '', doc.texts('EventID')[0] ?? '');
       if (candidates.length === 0) return;
-      if (candidates.length > 8) doc.loadAllFields();
       if (rules.prefilter) rules.prefilter.forEach(candidates, doc, (c) => c.match(doc) && hit(c, doc));
       else for (let i = 0; i < candidates.length; i++) if (candidates[i].match(doc)) hit(candidates[i], doc);
     },

@@ -36,6 +36,28 @@ interface Layout {
 
 const layouts = new WeakMap<Template, Layout>();
 
+/**
+ * Windows puts EventData (or UserData) in a BinXML substitution that holds a template instance of
+ * its own, so nearly every record is two scopes. A flat layout lists the slots of both in document
+ * order with their names, worked out once per (outer layout, nested templates) pair, so a record
+ * finds a field by name and decodes only that value instead of walking all its fields.
+ */
+interface FlatLayout {
+  /** Substitution indexes of the outer scope that held the nested instances, in slot order. */
+  nestedAt: number[];
+  /** Per flat slot: which scope (0 = outer, k = k-th nested instance) and the slot. */
+  scopeOf: number[];
+  slots: Slot[];
+  byName: Map<string, number[]>;
+}
+
+/** Flat layouts of one outer layout, keyed by its nested templates in order. */
+interface FlatNode {
+  flat?: FlatLayout;
+  next?: Map<Template, FlatNode>;
+}
+const flatLayouts = new WeakMap<Layout, FlatNode>();
+
 function layoutOf(template: Template): Layout {
   let l = layouts.get(template);
   if (!l) {
@@ -121,13 +143,17 @@ class Scope {
     return substitutionValue(this.ctx, this.values, p.index);
   }
 
-  private slotValue(slot: Slot): Value {
+  slotValue(slot: Slot): Value {
     const parts = slot.parts;
     if (parts.length === 0) return null;
     if (parts.length === 1) return this.partValue(parts[0]);
     let s = '';
     for (const p of parts) s += valueText(this.partValue(p));
     return s;
+  }
+
+  layoutSlots(): readonly Slot[] {
+    return this.layout.slots;
   }
 
   /** True when, in this record, every slot has a fixed name and a plain value (no nesting). */
@@ -147,6 +173,41 @@ class Scope {
       this.simple = simple;
     }
     return this.simple;
+  }
+
+  /**
+   * This record's fields as a flat layout over this scope and its nested instances, when every
+   * nested value is one template instance whose fields are all simple; null otherwise (then
+   * `entries` walks the record).
+   */
+  flatten(): { scopes: Scope[]; flat: FlatLayout } | null {
+    const layout = this.layout;
+    const values = this.values;
+    if (layout.structural || !values) return null;
+    const scopes: Scope[] = [this];
+    const nestedAt: number[] = [];
+    let node = flatLayouts.get(layout);
+    if (!node) flatLayouts.set(layout, (node = {}));
+    for (const i of layout.contentSubsts) {
+      const t = values.type(i);
+      if (t !== ValueType.BinXml && t !== ValueType.EvtXml) continue;
+      const nodes = nestedNodes(this.ctx, values, i);
+      const inst = nodes.length === 1 && nodes[0].kind === 'instance' ? nodes[0] : null;
+      if (!inst || !inst.template) return null;
+      const inner = new Scope(this.ctx, layoutOf(inst.template), inst.values);
+      if (!inner.isSimple()) return null;
+      scopes.push(inner);
+      nestedAt.push(i);
+      const next: Map<Template, FlatNode> = (node.next ??= new Map());
+      let child = next.get(inst.template);
+      if (!child) next.set(inst.template, (child = {}));
+      node = child;
+    }
+    let flat = node.flat;
+    if (!flat || flat.nestedAt.length !== nestedAt.length || flat.nestedAt.some((x, k) => x !== nestedAt[k])) {
+      flat = node.flat = buildFlatLayout(layout, scopes, nestedAt);
+    }
+    return { scopes, flat };
   }
 
   /** Values of a fixed-name field; only for simple scopes (see isSimple). */
@@ -189,6 +250,31 @@ class Scope {
   }
 }
 
+function buildFlatLayout(outer: Layout, scopes: Scope[], nestedAt: number[]): FlatLayout {
+  const flat: FlatLayout = { nestedAt, scopeOf: [], slots: [], byName: new Map() };
+  const add = (scope: number, slot: Slot) => {
+    const i = flat.slots.push(slot) - 1;
+    flat.scopeOf.push(scope);
+    const list = flat.byName.get(slot.name);
+    if (list) list.push(i);
+    else flat.byName.set(slot.name, [i]);
+  };
+  // Same order as Scope.entries: a slot holding nested content is replaced by that content.
+  let k = 0;
+  for (const slot of outer.slots) {
+    let container = false;
+    for (const p of slot.parts) {
+      if (p.kind === 'subst' && k < nestedAt.length && p.index === nestedAt[k]) {
+        container = true;
+        k++;
+        for (const inner of scopes[k].layoutSlots()) add(k, inner);
+      }
+    }
+    if (!container) add(0, slot);
+  }
+  return flat;
+}
+
 /** A record's fields. Values decode on each read; callers that read a field often keep the result. */
 export class RecordFields {
   private readonly scope: Scope;
@@ -196,6 +282,7 @@ export class RecordFields {
   private cachedEntries: Array<[string, Value]> | null = null;
   /** Fields in document order by name, for records whose names or nesting vary. */
   private ordered: Map<string, Value[]> | null = null;
+  private flat: { scopes: Scope[]; flat: FlatLayout } | null | undefined = undefined;
 
   constructor(ctx: ChunkContext, nodes: Node[]) {
     // The usual record is one template instance; anything else gets a layout of its own.
@@ -205,11 +292,29 @@ export class RecordFields {
       : new Scope(ctx, buildLayout(nodes), null);
   }
 
+  /** The flat view of this record's fields, when it has one (see Scope.flatten). */
+  private flatView(): { scopes: Scope[]; flat: FlatLayout } | null {
+    if (this.flat === undefined) this.flat = this.scope.isSimple() ? null : this.scope.flatten();
+    return this.flat;
+  }
+
   /** Every value of a field, in document order (unnamed Data and repeated names give several). */
   all(name: string): Value[] {
     const out: Value[] = [];
     if (this.scope.isSimple()) {
       this.scope.collect(name, out);
+      return out;
+    }
+    const view = this.flatView();
+    if (view) {
+      const at = view.flat.byName.get(name);
+      if (at) {
+        for (const i of at) {
+          const slot = view.flat.slots[i];
+          const v = view.scopes[view.flat.scopeOf[i]].slotValue(slot);
+          if (v !== null || !slot.attribute) out.push(v);
+        }
+      }
       return out;
     }
     if (!this.ordered) {
@@ -233,8 +338,16 @@ export class RecordFields {
 
   private locatedEntries(): Entry[] {
     if (!this.located) {
-      this.located = [];
-      this.scope.entries(this.located);
+      const out: Entry[] = (this.located = []);
+      const view = this.scope.isSimple() ? null : this.flatView();
+      if (view) {
+        const { slots, scopeOf } = view.flat;
+        for (let i = 0; i < slots.length; i++) {
+          const slot = slots[i];
+          const v = view.scopes[scopeOf[i]].slotValue(slot);
+          if (v !== null || !slot.attribute) out.push([slot.name, v, slot.system]);
+        }
+      } else this.scope.entries(out);
     }
     return this.located;
   }

@@ -1,7 +1,9 @@
 // Templates shared across chunks. Windows writes the same template definition into every chunk
 // that uses it; parsing it once per file (or run) instead of once per chunk saves real time.
-// A parsed template can be shared only when it depends on nothing but its own bytes: all its
-// names are defined inside it and it instantiates no other template.
+// A parsed template can be shared when it depends on nothing but its own bytes and the names it
+// reads: Windows often points a template's names at strings defined earlier in the chunk, so
+// those names are kept with the entry and checked (same offset, same text) before sharing. A
+// template that instantiates another template is never shared.
 import type { Template } from './nodes.js';
 import { parseFragment, TEMPLATE_HEADER_SIZE, type ChunkContext } from './tokens.js';
 import { u32 } from './bytes.js';
@@ -13,6 +15,19 @@ const MAX_ENTRIES = 4096;
 interface Entry {
   bytes: Buffer;
   template: Template;
+  /** Names the template reads from outside its own bytes: chunk offset and text. */
+  outside: Array<[number, string]>;
+}
+
+function sameOutsideNames(ctx: ChunkContext, outside: Array<[number, string]>): boolean {
+  for (const [o, text] of outside) {
+    try {
+      if (ctx.name(o) !== text) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
 const shared = new Map<string, Entry>();
 
@@ -29,14 +44,16 @@ export function cachedTemplate(ctx: ChunkContext, offset: number, guidText: (o: 
   const body = b.subarray(offset + 4, end);
   const key = offset + ':' + crc32(b, offset + 4, end);
   const hit = shared.get(key);
-  if (hit && Buffer.compare(hit.bytes, body) === 0) return hit.template;
+  if (hit && Buffer.compare(hit.bytes, body) === 0 && sameOutsideNames(ctx, hit.outside)) return hit.template;
 
   let selfContained = true;
+  const outside: Array<[number, string]> = [];
   const tracking: ChunkContext = {
     bytes: b,
     name(o) {
-      if (o < start || o >= end) selfContained = false;
-      return ctx.name(o);
+      const text = ctx.name(o);
+      if (o < start || o >= end) outside.push([o, text]);
+      return text;
     },
     template(o) {
       selfContained = false;
@@ -46,7 +63,7 @@ export function cachedTemplate(ctx: ChunkContext, offset: number, guidText: (o: 
   const template: Template = { offset, guid: guidText(offset + 4), nodes: parseFragment(tracking, start, end, false) };
   if (selfContained && Buffer.isBuffer(b)) {
     if (shared.size >= MAX_ENTRIES) shared.clear();
-    shared.set(key, { bytes: Buffer.from(body), template });
+    shared.set(key, { bytes: Buffer.from(body), template, outside });
   }
   return template;
 }
