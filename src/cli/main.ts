@@ -51,7 +51,7 @@ export function buildProgram(): Command {
     .option('--max-events <n>', 'events kept per detection in the output', positive, 100)
     .addOption(new Option('--fail-on <level>', 'exit 1 when a detection at or above this level is found').choices([...LEVELS]))
     .option('--strict', 'exit 2 when an input file is damaged or a rule did not load')
-    .option('-j, --threads <n>', 'worker threads that scan chunks in parallel (default 1; try the number of cores for large inputs)', positive)
+    .option('-j, --threads <n>', 'threads that scan chunks in parallel (default: the number of cores)', positive)
     .addOption(new Option('--unit-chunks <n>', 'chunks per unit of work for worker threads').argParser(positive).hideHelp())
     .option('--no-color', 'no colours (also when NO_COLOR is set)')
     .option('-q, --quiet', 'no warnings or summary on stderr')

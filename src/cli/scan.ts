@@ -1,8 +1,9 @@
-// `sigscan [scan]`: find files, load and select rules, scan (on worker threads when asked),
+// `sigscan [scan]`: find files, load and select rules, scan (on every core unless told otherwise),
 // group, report; exit code by level.
 import chalk, { Chalk } from 'chalk';
 import { findDetections } from '../engine/find-detections.js';
 import { prepareRules, type RuleInputs } from '../engine/prepare-rules.js';
+import { defaultThreads } from '../engine/parallel-scan.js';
 import { formatDamage, type Damage } from '../evtx/index.js';
 import { findFiles } from '../input/find-files.js';
 import { LEVELS, type Level, type RuleProblem } from '../rules/ast.js';
@@ -33,7 +34,7 @@ export interface ScanCliOptions {
   failOn?: Level;
   strict?: boolean;
   maxEvents: number;
-  /** Worker threads; 1 (the default for now) scans on the main thread. */
+  /** Scanning threads (the main one included); default: the number of cores. */
   threads?: number;
   /** Chunks per unit of work for worker threads (tests use small units). */
   unitChunks?: number;
@@ -106,7 +107,7 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
   const onDamage = (d: Damage) => {
     if (!o.quiet) stderr(`sigscan: warning: ${sanitizeForTerminal(formatDamage(d))}`);
   };
-  const threads = o.threads ?? 1;
+  const threads = o.threads ?? defaultThreads();
   const { detections, stats } = await findDetections(found.files, ruleSet, { inputs, from, to, groupBy: fallbackGroup, maxEvents: o.maxEvents, threads, unitChunks: o.unitChunks, onDamage, onFile });
   if (progress) process.stderr.write('\r\x1b[K');
   const damaged = stats.damaged;

@@ -1,14 +1,17 @@
-// Scanning with worker threads: files are cut into chunk ranges (chunks are independent), each
-// worker scans the ranges it is given, and the main thread takes the results back in file and
-// chunk order, so the output is the same as a one-thread scan, only sooner. Only hits cross
-// threads; memory stays per range.
+// Scanning on several threads: files are cut into chunk ranges (chunks are independent). The main
+// thread scans ranges too, between handing ranges to N-1 workers, and takes all results back in
+// file and chunk order, so the output is the same as a one-thread scan, only sooner. Only hits
+// cross threads; memory stays per range. Workers prepare their rules while the main thread
+// already scans, so a small input is done before they are ready and costs nothing extra.
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { chunkCountOf, type ChunkRange, type Damage } from '../evtx/index.js';
 import type { CompiledRule, RuleSet } from '../compile/rule-set.js';
 import type { EventSummary } from './event-summary.js';
 import type { RuleInputs } from './prepare-rules.js';
-import type { ScanStats } from './scan.js';
+import { scanFile, type ScanStats } from './scan.js';
 
 export interface WorkerSetup {
   inputs: RuleInputs;
@@ -39,6 +42,20 @@ export interface ParallelOptions {
   onHit(rule: CompiledRule, groupValues: string[], event: EventSummary): void;
   onDamage(d: Damage): void;
   onFile?(file: string): void;
+}
+
+/** Scans one range with rules prepared on this thread: what a worker (or the main thread) does. */
+export function scanUnit(unit: WorkUnit, ruleSet: RuleSet, setup: WorkerSetup): WorkResult {
+  const hits: WorkResult['hits'] = [];
+  const damage: Damage[] = [];
+  const s = scanFile(unit.file, unit.range, ruleSet, {
+    from: setup.from,
+    to: setup.to,
+    groupFields: (r) => (r.groupBy.length ? r.groupBy : setup.groupBy),
+    onHit: (c, values, event) => hits.push({ rule: c.index, values, event }),
+    onDamage: (d) => damage.push(d),
+  });
+  return { id: unit.id, hits, damage, records: s.records, readable: s.readable, rules: ruleSet.compiled.length };
 }
 
 export function defaultThreads(): number {
@@ -82,40 +99,66 @@ export async function scanParallel(files: string[], ruleSet: RuleSet, setup: Wor
   };
 
   const workerUrl = new URL('./scan-worker.js', import.meta.url);
-  const count = Math.max(1, Math.min(opts.threads, units.length));
+  // Run from TypeScript sources (tests), there is no compiled worker: the main thread does it all.
+  const workerCount = existsSync(fileURLToPath(workerUrl)) ? Math.max(0, Math.min(opts.threads, units.length) - 1) : 0;
   await new Promise<void>((resolve, reject) => {
-    let running = count;
-    let failed = false;
+    let settled = false;
+    let busy = 0;
     const workers: Worker[] = [];
-    const fail = (e: Error) => {
-      if (failed) return;
-      failed = true;
+    const finish = (e?: Error) => {
+      if (settled) return;
+      if (!e && (nextToSend < units.length || busy > 0)) return;
+      settled = true;
       for (const w of workers) void w.terminate();
-      reject(e);
+      if (e) reject(e);
+      else resolve();
     };
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < workerCount; i++) {
       const w = new Worker(workerUrl, { workerData: setup });
       workers.push(w);
-      const sendNext = () => {
-        if (nextToSend < units.length) w.postMessage(units[nextToSend++]);
-        else {
-          void w.terminate();
-          if (--running === 0 && !failed) resolve();
+      // Two ranges in flight, so a worker has the next one at hand while the main thread is
+      // busy with a range of its own and cannot answer.
+      let inFlight = 0;
+      const fill = () => {
+        while (!settled && inFlight < 2 && nextToSend < units.length) {
+          inFlight++;
+          busy++;
+          w.postMessage(units[nextToSend++]);
         }
+        finish();
       };
       w.on('message', (m: WorkResult | { ready: true; rules: number }) => {
-        if (m.rules !== ruleSet.compiled.length) return fail(new Error(`a worker prepared ${m.rules} rules, the main thread ${ruleSet.compiled.length}`));
+        if (m.rules !== ruleSet.compiled.length) return finish(new Error(`a worker prepared ${m.rules} rules, the main thread ${ruleSet.compiled.length}`));
         if (!('ready' in m)) {
+          inFlight--;
+          busy--;
           results.set(m.id, m);
           takeInOrder();
         }
-        sendNext();
+        fill();
       });
-      w.on('error', fail);
+      w.on('error', (e) => finish(e));
       w.on('exit', (code) => {
-        if (code !== 0 && !failed && nextToSend < units.length) fail(new Error(`scan worker stopped (exit ${code})`));
+        if (code !== 0 && !settled) finish(new Error(`scan worker stopped (exit ${code})`));
       });
     }
+    // The main thread's share: one range at a time, yielding between ranges so worker results
+    // are taken in and workers get new ranges.
+    const mainStep = () => {
+      if (settled) return;
+      if (nextToSend >= units.length) return finish();
+      const unit = units[nextToSend++];
+      busy++;
+      try {
+        results.set(unit.id, scanUnit(unit, ruleSet, setup));
+      } catch (e) {
+        return finish(e as Error);
+      }
+      busy--;
+      takeInOrder();
+      setImmediate(mainStep);
+    };
+    setImmediate(mainStep);
   });
   takeInOrder();
   return stats;
