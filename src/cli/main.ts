@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { runDump, type DumpFormat } from './dump.js';
 import { runRulesCheck, type RulesCheckOptions } from './rules-check.js';
 import { runScan, UsageError, type ScanCliOptions } from './scan.js';
+import { runTest, type TestCliOptions } from './test.js';
 import { LEVELS } from '../rules/ast.js';
 import { LogsourceMapError } from '../mappings/logsource-map.js';
 import { PlaceholderError } from '../rules/placeholders.js';
@@ -71,6 +72,22 @@ export function buildProgram(): Command {
     .option('--placeholders <dir>', 'values for |expand placeholders')
     .action((paths: string[], o: RulesCheckOptions) => {
       process.exitCode = runRulesCheck(paths, o, stderr);
+    });
+
+  program
+    .command('test')
+    .description('run rule regression tests: SigmaHQ info.yml folders and *.test.yml files (expected hits per EVTX)')
+    .argument('<paths...>', 'test files or folders (searched recursively for info.yml and *.test.yml)')
+    // One path per -r (repeat it for more), so `sigscan test -r RULES TESTS` reads as it looks.
+    .option('-r, --rules <path>', 'rule file or folder for tests that name none; repeat for more (default: the bundled rules)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--mapping <file...>', 'extra or overriding logsource mappings (YAML)')
+    .option('--placeholders <dir>', 'values for |expand placeholders: NAME.txt files, one value a line')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--no-color', 'no colours (also when NO_COLOR is set)')
+    .option('-q, --quiet', 'print only failing cases and the summary; no rule summary on stderr')
+    .action(async (paths: string[], o: TestCliOptions) => {
+      process.exitCode = await runTest(paths, { ...o, color: o.color !== false && !process.env.NO_COLOR }, stderr);
     });
 
   program
