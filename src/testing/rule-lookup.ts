@@ -26,7 +26,7 @@ export class RuleCatalogue {
     const idle = ruleSet.notRunnable.find((n) => namesRule(key, n.rule));
     if (idle) return { kind: 'cannot-run', rule: idle.rule, reason: idle.reason };
     const broken = loaded.problems.find((p) => p.kind === 'invalid' && p.rule === key);
-    if (broken) return { kind: 'not-loaded', where: `${broken.file}${broken.line ? `:${broken.line}` : ''}`, reason: broken.reason };
+    if (broken) return { kind: 'not-loaded', where: `${broken.file}${broken.line ? `:${broken.line}${broken.column ? `:${broken.column}` : ''}` : ''}`, reason: broken.reason };
     return { kind: 'not-found' };
   }
 
