@@ -16,4 +16,10 @@ export interface EventDocument {
   leafTexts(): readonly string[];
   /** Lower-cased `leafTexts()`, computed once per event. */
   leafLowerTexts(): readonly string[];
+  /**
+   * Lower-cased texts of the string-typed leaf values only (for the prefilter: numbers, times,
+   * GUIDs… need not be decoded for a literal they cannot hold). A document that does not know
+   * value types may return all leaves.
+   */
+  stringLeafLowerTexts(): readonly string[];
 }

@@ -26,6 +26,13 @@ const MAX_LITERAL = 12;
 
 const ASCII = /^[\x00-\x7f]*$/;
 
+/**
+ * Every character the lower-cased text of a non-string value can hold (numbers, reals, booleans,
+ * hex, GUIDs, SIDs, times). A keyword literal with any other character can only be found in
+ * string values, so the prefilter need not decode the others.
+ */
+const NON_STRING_TEXT = /^[0-9a-fx{}:.\-+tzsrulniy]*$/;
+
 function longestLiteral(parts: GlobPart[]): string {
   let best = '';
   for (const p of parts) if (typeof p === 'string' && p.length > best.length) best = p;
@@ -102,6 +109,8 @@ const MAX_CLAUSES = 30;
 interface Plan<T> {
   /** Fields to scan for this candidate list. */
   fields: string[];
+  /** Keyword literals here can only be in string values (see NON_STRING_TEXT). */
+  keywordStringsOnly: boolean;
   /** Candidates evaluated whatever the literals (no literal groups), by position. */
   always: number[];
   /** Literal id → (candidate position, clause number) pairs, flattened. */
@@ -119,6 +128,8 @@ export class LiteralPrefilter<T> {
   private readonly literalsOf = new Map<T, number[][] | null>();
   private readonly fieldsOf = new Map<T, string[]>();
   private readonly plans = new WeakMap<T[], Plan<T>>();
+  /** Keyword literal ids whose text could also be the text of a number, time, GUID… */
+  private readonly keywordAnyType = new Set<number>();
   private marks: Int32Array;
   private stamp = 0;
   /** Scratch, reused for every record: literal ids found, candidates that passed. */
@@ -145,6 +156,7 @@ export class LiteralPrefilter<T> {
             if (!f) perField.set(l.field, (f = { texts: [], ids: [] }));
             f.texts.push(l.text);
             f.ids.push(id);
+            if (l.field === KEYWORDS && NON_STRING_TEXT.test(l.text)) this.keywordAnyType.add(id);
           }
           return id;
         }),
@@ -163,6 +175,7 @@ export class LiteralPrefilter<T> {
       const always: number[] = [];
       const byLiteral = new Map<number, number[]>();
       const full = new Int32Array(candidates.length);
+      let keywordStringsOnly = true;
       candidates.forEach((c, i) => {
         const clauses = this.literalsOf.get(c) ?? null;
         if (clauses === null || clauses.length > MAX_CLAUSES) {
@@ -173,6 +186,7 @@ export class LiteralPrefilter<T> {
         full[i] = (1 << clauses.length) - 1;
         clauses.forEach((clause, k) => {
           for (const id of clause) {
+            if (this.keywordAnyType.has(id)) keywordStringsOnly = false;
             const pairs = byLiteral.get(id);
             if (pairs) pairs.push(i, k);
             else byLiteral.set(id, [i, k]);
@@ -180,7 +194,7 @@ export class LiteralPrefilter<T> {
         });
       });
       const n = candidates.length;
-      plan = { fields: [...fields], always, byLiteral, full, bits: new Int32Array(n), seen: new Int32Array(n), candidates };
+      plan = { fields: [...fields], keywordStringsOnly, always, byLiteral, full, bits: new Int32Array(n), seen: new Int32Array(n), candidates };
       this.plans.set(candidates, plan);
     }
     return plan;
@@ -195,7 +209,8 @@ export class LiteralPrefilter<T> {
     found.length = 0;
     for (const f of plan.fields) {
       const ac = this.byField.get(f)!;
-      for (const text of f === KEYWORDS ? doc.leafLowerTexts() : doc.lowerTexts(f)) ac.mark(text, marks, stamp, found);
+      const texts = f !== KEYWORDS ? doc.lowerTexts(f) : plan.keywordStringsOnly ? doc.stringLeafLowerTexts() : doc.leafLowerTexts();
+      for (const text of texts) ac.mark(text, marks, stamp, found);
     }
     // Work follows the literals found: each sets its clause bit in the candidates that need it.
     const { byLiteral, full, bits, seen, always } = plan;

@@ -5,6 +5,7 @@ import type { EventDocument } from '../compile/event-document.js';
 import type { EvtxRecord } from '../evtx/index.js';
 import { valueText, type Value } from '../evtx/values.js';
 import type { Json } from '../evtx/render-json.js';
+import { attributeValues, isAttributeField } from './fortisiem-attributes.js';
 
 interface FieldCache {
   values: readonly Value[];
@@ -29,6 +30,7 @@ export class EvtxDocument implements EventDocument {
   private cache = new Map<string, FieldCache>();
   private leaves: string[] | null = null;
   private lowerLeaves: string[] | null = null;
+  private lowerStringLeaves: string[] | null = null;
 
   constructor(readonly record: EvtxRecord) {}
 
@@ -44,6 +46,7 @@ export class EvtxDocument implements EventDocument {
   private lookup(field: string): readonly Value[] {
     const direct = this.record.fields.all(field);
     if (direct.length) return direct;
+    if (isAttributeField(field)) return attributeValues(this, field); // FortiSIEM `fsm:` attributes
     if (field.startsWith('Event.')) return this.path(field);
     if (field.includes('\\')) return this.joined(field);
     return NONE;
@@ -97,6 +100,15 @@ export class EvtxDocument implements EventDocument {
       this.leaves = out;
     }
     return this.leaves;
+  }
+
+  stringLeafLowerTexts(): readonly string[] {
+    if (this.lowerLeaves) return this.lowerLeaves;
+    if (!this.lowerStringLeaves) {
+      const out: string[] = (this.lowerStringLeaves = []);
+      this.record.fields.forEachString((s) => out.push(s.toLowerCase()));
+    }
+    return this.lowerStringLeaves;
   }
 
   leafLowerTexts(): readonly string[] {

@@ -5,7 +5,7 @@
 import { literalValue, nestedNodes, substitutionValue } from './expand.js';
 import type { InstanceNode, Node, SubstitutionValues, Template } from './nodes.js';
 import type { ChunkContext } from './tokens.js';
-import { ValueType } from './value-types.js';
+import { ARRAY_FLAG, ValueType } from './value-types.js';
 import { valueText, type Value } from './values.js';
 
 interface Slot {
@@ -152,6 +152,11 @@ class Scope {
     return s;
   }
 
+  /** The type of substitution `i` in this record (-1 when absent or there are no values). */
+  substitutionType(i: number): number {
+    return this.values ? this.values.type(i) : -1;
+  }
+
   layoutSlots(): readonly Slot[] {
     return this.layout.slots;
   }
@@ -248,6 +253,11 @@ class Scope {
   private nestedInstance(inst: InstanceNode, out: Entry[]): void {
     if (inst.template) new Scope(this.ctx, layoutOf(inst.template), inst.values).entries(out);
   }
+}
+
+function eachText(v: Value, fn: (text: string) => void): void {
+  if (Array.isArray(v)) for (const x of v) fn(valueText(x));
+  else if (v !== null) fn(valueText(v));
 }
 
 function buildFlatLayout(outer: Layout, scopes: Scope[], nestedAt: number[]): FlatLayout {
@@ -361,6 +371,30 @@ export class RecordFields {
   forEach(fn: (name: string, value: Value) => void): void {
     const all = this.locatedEntries();
     for (let i = 0; i < all.length; i++) fn(all[i][0], all[i][1]);
+  }
+
+  /**
+   * Calls `fn` with the text of every string-typed value (each element of a string array), in
+   * no promised order, without decoding values of other types. Records without a flat layout
+   * give the text of every value instead.
+   */
+  forEachString(fn: (text: string) => void): void {
+    const view = this.scope.isSimple() ? null : this.flatView();
+    if (!view && !this.scope.isSimple()) {
+      this.forEach((_, v) => eachText(v, fn));
+      return;
+    }
+    const slots = view ? view.flat.slots : this.scope.layoutSlots();
+    for (let i = 0; i < slots.length; i++) {
+      const scope = view ? view.scopes[view.flat.scopeOf[i]] : this.scope;
+      const slot = slots[i];
+      const parts = slot.parts;
+      if (parts.length === 1 && parts[0].kind === 'subst') {
+        const base = scope.substitutionType(parts[0].index) & ~ARRAY_FLAG;
+        if (base !== ValueType.String && base !== ValueType.AnsiString) continue;
+      }
+      eachText(scope.slotValue(slot), fn);
+    }
   }
 
   /** The event's own data (EventData, UserData), without the System fields, in document order. */

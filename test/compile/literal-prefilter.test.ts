@@ -52,12 +52,13 @@ describe('requiredLiterals', () => {
 });
 
 describe('LiteralPrefilter', () => {
-  const doc = (fields: Record<string, string>, leaves: string[] = Object.values(fields)): EventDocument => ({
+  const doc = (fields: Record<string, string>, leaves: string[] = Object.values(fields), stringLeaves: string[] = leaves): EventDocument => ({
     values: (n) => (n in fields ? [fields[n]] : []),
     texts: (n) => (n in fields ? [fields[n]] : []),
     lowerTexts: (n) => (n in fields ? [fields[n].toLowerCase()] : []),
     leafTexts: () => leaves,
     leafLowerTexts: () => leaves.map((l) => l.toLowerCase()),
+    stringLeafLowerTexts: () => stringLeaves.map((l) => l.toLowerCase()),
   });
   const rules = {
     cmd: { kind: 'and', items: [f('Image', 'endswith', '\\cmd.exe'), f('CommandLine', 'contains', 'whoami')] } as Predicate,
@@ -76,6 +77,22 @@ describe('LiteralPrefilter', () => {
     expect(passed(doc({ Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd /c dir' }))).toEqual(['always']);
     expect(passed(doc({ Image: 'x\\powershell.exe' }))).toEqual(['ps', 'always']);
     expect(passed(doc({ Image: 'x' }, ['Invoke-Mimikatz']))).toEqual(['always', 'kw']);
+  });
+
+  it('looks for keyword literals only in string values when no number, time, GUID or SID text could hold them', () => {
+    const kw = (value: string): Predicate => ({ kind: 'keyword', test: { kind: 'contains', value, cased: false } });
+    const filter = new LiteralPrefilter([{ entry: 'word', predicate: kw('mimikatz') }, { entry: 'number', predicate: kw('4624') }]);
+    const run = (entries: string[], d: EventDocument) => {
+      const out: string[] = [];
+      filter.forEach(entries, d, (e) => out.push(e));
+      return out;
+    };
+    // The string-only view lacks the value: a literal with letters outside hex/time/SID text
+    // trusts it, a literal of digits reads every value.
+    const d = doc({}, ['mimikatz 4624'], []);
+    expect(run(['word'], d)).toEqual([]);
+    expect(run(['number'], d)).toEqual(['number']);
+    expect(run(['word', 'number'], d)).toEqual(['word', 'number']);
   });
 });
 

@@ -153,6 +153,25 @@ describe('nested BinXML values', () => {
     ]);
   });
 
+  it('string values only: numbers, times, SIDs and GUIDs are left out (simple and nested records)', () => {
+    const strings = (r: EvtxRecord) => {
+      const out: string[] = [];
+      r.fields.forEachString((t) => out.push(t));
+      return out.sort();
+    };
+    const sysmon = one(processCreateEvent(42));
+    const all = sysmon.fields.entries().map(([, v]) => v);
+    const texts = strings(sysmon);
+    expect(texts).toContain('C:\\Windows\\System32\\cmd.exe');
+    expect(texts).toContain('Microsoft-Windows-Sysmon/Operational');
+    for (const v of all) if (typeof v === 'number') expect(texts).not.toContain(String(v));
+    expect(texts).not.toContain(TIME_2021);
+    expect(texts).not.toContain('S-1-5-18');
+    // Every string value is there.
+    for (const v of all) if (typeof v === 'string' && v !== TIME_2021 && v !== 'S-1-5-18' && v !== SYSMON_GUID && !v.startsWith('0x')) expect(texts).toContain(v);
+    expect(strings(one(nestedTemplateEvent()))).toEqual(['CORP', EVENT_NS, 'alice', 'http://manifests.microsoft.com/win/2004/08/windows/eventlog'].sort());
+  });
+
   it('fields of elements held directly by a nested fragment', () => {
     const f = one(nestedElementsEvent()).fields;
     expect(f.get('Param1')).toBe('abc');
