@@ -68,10 +68,9 @@ export class AhoCorasick {
     for (let q = 0; q < order.length; q++) for (const t of this.next[order[q]].values()) order.push(t);
     for (const s of order) {
       this.reports[s] = this.ends[s].length || this.outLink[s] !== -1 ? 1 : 0;
-      for (const [c, sym] of alphabet) {
-        const t = this.next[s].get(c);
-        delta[s * w + sym] = t !== undefined ? t : s === 0 ? 0 : delta[this.fail[s] * w + sym];
-      }
+      // A state moves as its failure state does, except on its own edges.
+      if (s !== 0) delta.copyWithin(s * w, this.fail[s] * w, this.fail[s] * w + w);
+      for (const [c, t] of this.next[s]) if (c < 128) delta[s * w + alphabet.get(c)!] = t;
     }
   }
 
