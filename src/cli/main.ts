@@ -78,9 +78,10 @@ export function buildProgram(): Command {
     .command('test')
     .description('run rule regression tests: SigmaHQ info.yml folders and *.test.yml files (expected hits per EVTX)')
     .argument('<paths...>', 'test files or folders (searched recursively for info.yml and *.test.yml)')
-    // One path per -r (repeat it for more), so `sigscan test -r RULES TESTS` reads as it looks.
+    // One path per -r and --mapping (repeat them for more), so `sigscan test -r RULES TESTS`
+    // reads as it looks.
     .option('-r, --rules <path>', 'rule file or folder for tests that name none; repeat for more (default: the bundled rules)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--mapping <file...>', 'extra or overriding logsource mappings (YAML)')
+    .option('--mapping <file>', 'extra or overriding logsource mappings (YAML); repeat for more', (v: string, prev: string[] = []) => [...prev, v])
     .option('--placeholders <dir>', 'values for |expand placeholders: NAME.txt files, one value a line')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
