@@ -6,6 +6,7 @@
 // Options: --size MB (default 512), --runs N (default 3), --file PATH (use an existing file).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,19 +58,21 @@ const haveLibevtx = spawnSync('bash', ['-c', 'command -v evtxexport']).status ==
 const records = count(`${sigscan} | wc -l`);
 const sigmaRules = join(shared, 'corpus', 'sigma', 'rules', 'windows');
 const scan = `node ${JSON.stringify(join(root, 'dist', 'cli', 'main.js'))} -r ${JSON.stringify(sigmaRules)} --format jsonl --no-progress -q ${JSON.stringify(file)}`;
+const scanOne = `${scan} -j 1`;
 const haveRules = existsSync(sigmaRules);
-const results = { file, bytes, records, runs, sigscan: [], libevtx: [], scan: [] };
+const results = { file, bytes, records, runs, sigscan: [], libevtx: [], scan: [], scanOneThread: [] };
 for (let i = 0; i < runs; i++) {
   results.sigscan.push(timed(sigscan));
   if (haveLibevtx) results.libevtx.push(timed(libevtx));
   if (haveRules) results.scan.push(timed(scan));
+  if (haveRules) results.scanOneThread.push(timed(scanOne));
 }
 const libevtxRecords = haveLibevtx ? count(`${libevtx} 2>/dev/null | grep -c '<Event xmlns'`) : NaN;
 
 const report = (name, rs, n) => {
   const wall = median(rs.map((r) => r.wall));
   const rss = Math.max(...rs.map((r) => r.rss));
-  console.log(`${name.padEnd(22)} ${(n / wall).toFixed(0).padStart(9)} records/s ${(bytes / 2 ** 20 / wall).toFixed(1).padStart(7)} MB/s  peak RSS ${(rss / 1024).toFixed(0)} MB  (median of ${rs.length}, ${wall.toFixed(2)} s)`);
+  console.log(`${name.padEnd(24)} ${(n / wall).toFixed(0).padStart(9)} records/s ${(bytes / 2 ** 20 / wall).toFixed(1).padStart(7)} MB/s  peak RSS ${(rss / 1024).toFixed(0)} MB  (median of ${rs.length}, ${wall.toFixed(2)} s)`);
   return wall;
 };
 console.log(`file: ${file} (${(bytes / 2 ** 20).toFixed(0)} MB, ${records} records; libevtx counts ${libevtxRecords})`);
@@ -80,7 +83,8 @@ if (haveLibevtx) {
   results.ratio = theirs / ours;
 } else console.log('evtxexport not found (apt-get install libevtx-utils) — no comparison');
 if (haveRules) {
-  const scanWall = report('sigscan scan (SigmaHQ windows)', results.scan, records);
-  console.log(`scan is ${(scanWall / ours).toFixed(2)}x the dump's time (rule loading included)`);
+  const scanWall = report(`scan, ${availableParallelism()} threads`, results.scan, records);
+  const oneWall = report('scan, -j 1', results.scanOneThread, records);
+  console.log(`scan (SigmaHQ windows rules, loading included) takes ${(scanWall / ours).toFixed(2)}x the dump's time on ${availableParallelism()} threads, ${(oneWall / ours).toFixed(2)}x on one`);
 }
 writeFileSync(join(outDir, 'last.json'), JSON.stringify(results, null, 2));
