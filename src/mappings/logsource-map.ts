@@ -83,17 +83,17 @@ let bundledText: string | undefined;
 /** The bundled mapping, then each user file in order (later entries override earlier ones). */
 export function loadLogsourceMap(userFiles: readonly string[] = []): LogsourceMap {
   bundledText ??= readFileSync(BUNDLED, 'utf8');
-  const sources: MappingSource[] = [{ file: 'logsources.yml', text: bundledText }];
-  for (const file of userFiles) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new LogsourceMapError(file, '', `cannot read: ${(e as Error).message}`);
-    }
-    sources.push({ file, text });
-  }
+  const sources: MappingSource[] = [{ file: 'logsources.yml', text: bundledText }, ...userFiles.map(readMappingFile)];
   return parseLogsourceMap(sources);
+}
+
+/** A user mapping file's text (a LogsourceMapError when it cannot be read). */
+export function readMappingFile(file: string): MappingSource {
+  try {
+    return { file, text: readFileSync(file, 'utf8') };
+  } catch (e) {
+    throw new LogsourceMapError(file, '', `cannot read: ${(e as Error).message}`);
+  }
 }
 
 /** Parses and merges mapping texts (pure). Entries and conversions add or override by name. */
@@ -179,9 +179,11 @@ interface RawFile {
   categories: Map<string, RawEntry>;
 }
 
-type Fail = (path: string, problem: string) => never;
+/** Reports a schema problem at `path`; shared by the mapping loaders. */
+export type Fail = (path: string, problem: string) => never;
 
-function readFile({ file, text }: MappingSource): RawFile {
+/** A mapping file's top-level map, and how to report a problem in it (shared by the mapping loaders). */
+export function mappingTop({ file, text }: MappingSource): { top: Record<string, unknown>; fail: Fail } {
   const fail: Fail = (path, problem) => {
     throw new LogsourceMapError(file, path, problem);
   };
@@ -191,8 +193,14 @@ function readFile({ file, text }: MappingSource): RawFile {
   } catch (e) {
     return fail('', `not valid YAML: ${(e as Error).message}`);
   }
-  const top = asMap(doc ?? {}, '(top level)', fail);
-  onlyKeys(top, ['conversions', 'services', 'categories'], '(top level)', fail);
+  return { top: asMap(doc ?? {}, '(top level)', fail), fail };
+}
+
+function readFile(source: MappingSource): RawFile {
+  const { file } = source;
+  const { top, fail } = mappingTop(source);
+  // `fortisiem:` holds FortiSIEM attribute entries, read by fortisiem-attributes.ts.
+  onlyKeys(top, ['conversions', 'services', 'categories', 'fortisiem'], '(top level)', fail);
   const section = <T>(key: string, read: (v: unknown, path: string) => T): Map<string, T> => {
     const out = new Map<string, T>();
     if (top[key] === undefined || top[key] === null) return out;
@@ -304,28 +312,28 @@ function resolveEntry(e: RawEntry, conversions: ReadonlyMap<string, Conversion>)
 
 // --- shape checks -----------------------------------------------------------------------------
 
-function asMap(v: unknown, path: string, fail: Fail): Record<string, unknown> {
+export function asMap(v: unknown, path: string, fail: Fail): Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return fail(path, 'must be a mapping');
   return v as Record<string, unknown>;
 }
 
-function asList(v: unknown, path: string, fail: Fail): unknown[] {
+export function asList(v: unknown, path: string, fail: Fail): unknown[] {
   if (!Array.isArray(v)) return fail(path, 'must be a list');
   return v;
 }
 
-function asText(v: unknown, path: string, fail: Fail): string {
+export function asText(v: unknown, path: string, fail: Fail): string {
   if (typeof v !== 'string' || v === '') return fail(path, 'must be a non-empty string');
   return v;
 }
 
 /** Condition and table values: YAML may read `6` or `true` as non-strings; events hold text. */
-function asScalarText(v: unknown, path: string, fail: Fail): string {
+export function asScalarText(v: unknown, path: string, fail: Fail): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return asText(v, path, fail);
 }
 
-function onlyKeys(m: Record<string, unknown>, allowed: readonly string[], path: string, fail: Fail): void {
+export function onlyKeys(m: Record<string, unknown>, allowed: readonly string[], path: string, fail: Fail): void {
   for (const k of Object.keys(m)) {
     if (!allowed.includes(k)) fail(path, `unknown key '${k}' (expected ${allowed.join(', ')})`);
   }

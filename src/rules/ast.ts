@@ -103,4 +103,92 @@ export interface Rule {
   unsupported: RuleProblem[];
   /** FortiSIEM-style rules carry `disabled`; they run only when asked. */
   disabled?: boolean;
+  /** FortiSIEM rules: the correlation pattern (subpatterns, window, trigger, incident attributes). */
+  pattern?: FortisiemPattern;
+  /** FortiSIEM rules: what the rule page shows besides the pattern. */
+  fortisiem?: FortisiemMetadata;
+}
+
+// ---- FortiSIEM rules (design.md §5, fortisiem.md)
+//
+// A FortiSIEM rule's filters are ordinary predicates whose fields are FortiSIEM attributes in the
+// `fsm:` namespace (`fsm:serviceName`, `fsm:eventType`): the engine resolves them per event type
+// (src/engine/fortisiem-attributes.ts); an attribute with no mapping reads the EVTX field of the
+// same name. Everything else in a pattern names attributes plainly (`hostName`).
+
+export const ATTRIBUTE_PREFIX = 'fsm:';
+
+/** The predicate field that reads FortiSIEM attribute `name`. */
+export const attributeField = (name: string): string => ATTRIBUTE_PREFIX + name;
+
+/** How a field is shown in output: a FortiSIEM attribute by its plain name, others as they are. */
+export const fieldLabel = (field: string): string => (field.startsWith(ATTRIBUTE_PREFIX) ? field.slice(ATTRIBUTE_PREFIX.length) : field);
+
+export type Comparison = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte';
+
+/** `COUNT(*)`, `COUNT(DISTINCT a)`, `SUM(a)`, `AVG(a)`, `MIN(a)`, `MAX(a)` over a group's events. */
+export type AggregateFunction = 'count' | 'count-distinct' | 'sum' | 'avg' | 'min' | 'max';
+
+/** A subpattern's group constraint (`GroupEvtConstr`), e.g. `COUNT(*) >= 5 AND AVG(x) > 3`. */
+export type Aggregate =
+  | { kind: 'and' | 'or'; items: Aggregate[] }
+  /** `attribute` is absent for COUNT(*). */
+  | { kind: 'compare'; fn: AggregateFunction; attribute?: string; op: Comparison; value: number };
+
+export interface Subpattern {
+  name: string;
+  /** Which single events count (`SingleEvtConstr`), over `fsm:` fields. */
+  filter: Predicate;
+  /** Attribute names (plain) whose values make one group (`GroupByAttr`). */
+  groupBy: string[];
+  /** When a group fires (`GroupEvtConstr`); null: any group with an event. */
+  aggregate: Aggregate | null;
+}
+
+export type TriggerOperator = 'AND' | 'OR' | 'FOLLOWED_BY' | 'AND NOT' | 'NOT FOLLOWED_BY';
+
+/** How subpatterns combine into an incident: a subpattern, or an operator over two triggers. */
+export type Trigger =
+  | { kind: 'subpattern'; name: string }
+  | { kind: 'operator'; op: TriggerOperator; left: Trigger; right: Trigger };
+
+export type ConstraintOperand = { kind: 'attribute'; subpattern: string; attribute: string } | { kind: 'literal'; value: string };
+
+/** `GlobalConstr`: comparisons between subpatterns' attributes, e.g. `A.user = B.user`. */
+export type GlobalConstraint =
+  | { kind: 'and' | 'or'; items: GlobalConstraint[] }
+  | { kind: 'compare'; left: ConstraintOperand; op: Comparison; right: ConstraintOperand };
+
+/** One incident attribute (`ArgList` / `incident:`): `attribute = subpattern.source`. */
+export interface IncidentAttribute {
+  attribute: string;
+  subpattern: string;
+  source: string;
+}
+
+export interface FortisiemPattern {
+  /** Seconds (`PatternClause/@window`). */
+  window: number;
+  subpatterns: Subpattern[];
+  trigger: Trigger;
+  globalConstraint: GlobalConstraint | null;
+  incident: IncidentAttribute[];
+  /** String tests compare case-sensitively (default false, as rules converted from Sigma assume). */
+  caseSensitive: boolean;
+}
+
+/** The rule page's other fields. */
+export interface FortisiemMetadata {
+  category?: string;
+  tactics: string[];
+  techniques: string[];
+  impacts?: string;
+  dataSource?: string;
+  remediation?: string;
+  detectionTechnology?: string;
+  incidentTitle?: string;
+  /** The incident's own event type (`IncidentDef/@eventType`, e.g. `PH_RULE_…`). */
+  incidentType?: string;
+  /** The rule group (`Rule/@group`). */
+  group?: string;
 }
