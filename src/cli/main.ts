@@ -42,6 +42,7 @@ export function buildProgram(): Command {
     .option('--status <list>', 'only rules with these statuses (comma-separated)', list)
     .option('--tags <glob...>', 'only rules with a tag matching one of these globs')
     .option('--rule <glob...>', 'only rules whose id or title matches one of these globs')
+    .option('--include-disabled', 'also run disabled rules (FortiSIEM status: disabled / <active>false</active>)')
     .option('--from <time>', 'only events at or after this time (ISO 8601, UTC unless an offset is given)')
     .option('--to <time>', 'only events at or before this time')
     .option('--include <glob...>', 'only files matching these globs (default **/*.evtx)')

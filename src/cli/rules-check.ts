@@ -23,8 +23,8 @@ interface Entry {
 }
 
 export function runRulesCheck(paths: string[], o: RulesCheckOptions, stderr: (s: string) => void): number {
-  // The same preparation a scan makes, with every rule selected.
-  const { loaded, ruleSet: set } = prepareRules({ rules: paths, placeholders: o.placeholders, mapping: o.mapping ?? [], selection: {}, version: VERSION });
+  // The same preparation a scan makes, with every rule selected (disabled ones too).
+  const { loaded, ruleSet: set } = prepareRules({ rules: paths, placeholders: o.placeholders, mapping: o.mapping ?? [], selection: { includeDisabled: true }, version: VERSION });
   const entries: Entry[] = [];
   for (const c of set.compiled) entries.push({ status: 'ok', file: c.rule.path, line: c.rule.line, id: c.rule.id, title: c.rule.title });
   for (const n of set.notRunnable) {

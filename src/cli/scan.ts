@@ -24,6 +24,7 @@ export interface ScanCliOptions {
   status?: string[];
   tags?: string[];
   rule?: string[];
+  includeDisabled?: boolean;
   from?: string;
   to?: string;
   include?: string[];
@@ -67,7 +68,7 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
     rules: o.rules?.length ? o.rules : [bundledRulesDir()],
     placeholders: o.placeholders,
     mapping: o.mapping ?? [],
-    selection: { minLevel: o.minLevel, status: o.status, tags: o.tags, rule: o.rule },
+    selection: { minLevel: o.minLevel, status: o.status, tags: o.tags, rule: o.rule, includeDisabled: o.includeDisabled },
     version: VERSION,
   };
   let prepared;

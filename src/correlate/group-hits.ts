@@ -1,6 +1,6 @@
 // Hits → detections: one detection per rule and group-by tuple, with an exact count, the first
 // and last time, and the first N events. Memory grows with groups, not with events.
-import type { Rule } from '../rules/ast.js';
+import { fieldLabel, type Rule } from '../rules/ast.js';
 import type { EventSummary } from '../engine/event-summary.js';
 
 export interface Detection {
@@ -25,7 +25,7 @@ export class DetectionGrouper {
     let d = this.byKey.get(key);
     if (!d) {
       const group: Record<string, string> = {};
-      groupFields.forEach((f, i) => (group[f] = groupValues[i]));
+      groupFields.forEach((f, i) => (group[fieldLabel(f)] = groupValues[i]));
       d = { rule, group, count: 0, first: event.timestamp, last: event.timestamp, firstTime: event.time, lastTime: event.time, events: [] };
       this.byKey.set(key, d);
     }

@@ -3,6 +3,8 @@
 // rule indexes).
 import { buildRuleSet, type RuleSet } from '../compile/rule-set.js';
 import { loadLogsourceMap } from '../mappings/logsource-map.js';
+import { loadAttributeTable } from '../mappings/fortisiem-attributes.js';
+import { useAttributeTable } from './fortisiem-attributes.js';
 import type { Rule } from '../rules/ast.js';
 import type { LoadedRules } from '../rules/load-rules.js';
 import { readPlaceholders } from '../rules/placeholders.js';
@@ -26,6 +28,7 @@ export interface PreparedRules {
 
 export function prepareRules(inputs: RuleInputs): PreparedRules {
   const map = loadLogsourceMap(inputs.mapping);
+  useAttributeTable(loadAttributeTable(inputs.mapping)); // FortiSIEM attributes, for this thread's scans
   const loaded = loadRulesCached(inputs.rules, { placeholders: readPlaceholders(inputs.placeholders) }, inputs.version);
   const selected = selectRules(loaded.rules, inputs.selection);
   return { loaded, selected, ruleSet: buildRuleSet(selected, map) };

@@ -1,11 +1,14 @@
 // Rule files and folders → rules in the shared AST, plus every problem found. Folders are
-// searched recursively for .yml/.yaml; each YAML document is loaded on its own, so one broken
-// rule never stops the others.
+// searched recursively for .yml/.yaml (Sigma, or FortiSIEM-style documents with `subpatterns`)
+// and .xml (FortiSIEM `<Rules>`); each YAML document and each XML rule is loaded on its own, so
+// one broken rule never stops the others.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Rule, RuleProblem } from './ast.js';
 import { loadSigmaDocument, looksLikeSigma } from './sigma/load-sigma.js';
+import { loadFortisiemXml } from './fortisiem/load-fortisiem-xml.js';
+import { loadFortisiemYaml } from './fortisiem/load-fortisiem-yaml.js';
 
 export interface LoadOptions {
   placeholders?: Map<string, string[]>;
@@ -18,7 +21,7 @@ export interface LoadedRules {
   files: number;
 }
 
-const RULE_EXTENSIONS = new Set(['.yml', '.yaml']);
+const RULE_EXTENSIONS = new Set(['.yml', '.yaml', '.xml']);
 
 export function findRuleFiles(paths: string[], problems: RuleProblem[]): string[] {
   const out: string[] = [];
@@ -56,6 +59,14 @@ export function loadRuleFile(file: string, opts: LoadOptions = {}): { rules: Rul
     problems.push({ file, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, kind: 'invalid' });
     return { rules, problems };
   }
+  if (extname(file).toLowerCase() === '.xml') {
+    try {
+      return loadFortisiemXml(text, file);
+    } catch (e) {
+      problems.push({ file, reason: `internal error while loading: ${(e as Error).message}`, kind: 'invalid' });
+      return { rules, problems };
+    }
+  }
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
@@ -67,14 +78,16 @@ export function loadRuleFile(file: string, opts: LoadOptions = {}): { rules: Rul
     }
     if (doc.contents === null) continue; // an empty document (e.g. a trailing ---)
     const js = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
-    if (!looksLikeSigma(js)) {
+    const fortisiem = !!js && typeof js === 'object' && !Array.isArray(js) && 'subpatterns' in js;
+    if (!fortisiem && !looksLikeSigma(js)) {
       const line = doc.contents.range ? lines.linePos(doc.contents.range[0]).line : 1;
-      const fortisiem = js && typeof js === 'object' && 'subpatterns' in js;
-      problems.push({ file, line, reason: fortisiem ? 'FortiSIEM-style rules are not supported yet' : 'not a rule: no detection, correlation or subpatterns section', kind: fortisiem ? 'unsupported' : 'invalid' });
+      problems.push({ file, line, reason: 'not a rule: no detection, correlation or subpatterns section', kind: 'invalid' });
       continue;
     }
     try {
-      const loaded = loadSigmaDocument(doc, js, { file, lines, placeholders: opts.placeholders ?? new Map() });
+      const loaded = fortisiem
+        ? loadFortisiemYaml(doc, js, { file, source: text, lines })
+        : loadSigmaDocument(doc, js, { file, lines, placeholders: opts.placeholders ?? new Map() });
       if (loaded.rule) rules.push(loaded.rule);
       problems.push(...loaded.problems);
     } catch (e) {
