@@ -57,7 +57,8 @@ describe('the bundled FortiSIEM rules', () => {
         { attribute: 'serviceName', subpattern: 'Filter', source: 'serviceName' },
       ],
     });
-    expect(JSON.stringify(r.detection)).toContain('"pattern":"\\\\\\\\execute\\\\.bat$"'); // the regex \\execute\.bat$
+    // The regex \\execute\.bat$ is plain text with an end anchor: an endswith test.
+    expect(JSON.stringify(r.detection)).toContain(JSON.stringify({ kind: 'field', field: 'fsm:serviceFileName', test: { kind: 'endswith', value: '\\execute.bat', cased: false } }));
   });
 
   it('PH_Rule_SIGMA_1176: the IPC$ share value unescaped, the pipe regex as written, severity 7 → high', () => {
@@ -66,7 +67,7 @@ describe('the bundled FortiSIEM rules', () => {
     expect(r.groupBy).toEqual(['fsm:hostName', 'fsm:srcIpAddr', 'fsm:user']);
     const json = JSON.stringify(r.detection);
     expect(json).toContain(JSON.stringify({ kind: 'equals', value: '\\\\*\\IPC$', cased: false }));
-    expect(json).toContain('.*RemCom_stdint.*|.*RemCom_stdoutt.*|.*RemCom_stderr.*');
+    for (const pipe of ['RemCom_stdint', 'RemCom_stdoutt', 'RemCom_stderr']) expect(json).toContain(JSON.stringify({ kind: 'contains', value: pipe, cased: false }));
     expect(r.fortisiem).toMatchObject({ category: 'Security', tactics: ['Lateral Movement'], techniques: ['T1021.002'], impacts: 'Server', dataSource: 'Windows Security Log via OMI or FortiSIEM Agent' });
   });
 });
@@ -163,12 +164,12 @@ describe('what loads and what is reported', () => {
   });
 
   it('caseSensitive: true makes string tests cased', () => {
-    const r = loadRuleFile(file(rule('caseSensitive: true\n', 'user = "Bob" OR command REGEXP "x"'))).rules[0];
+    const r = loadRuleFile(file(rule('caseSensitive: true\n', 'user = "Bob" OR command REGEXP "x\\d"'))).rules[0];
     expect(r.detection).toEqual({
       kind: 'or',
       items: [
         { kind: 'field', field: 'fsm:user', test: { kind: 'equals', value: 'Bob', cased: true } },
-        { kind: 'field', field: 'fsm:command', test: { kind: 'regex', pattern: 'x', flags: '' } },
+        { kind: 'field', field: 'fsm:command', test: { kind: 'regex', pattern: 'x\\d', flags: '' } },
       ],
     });
   });

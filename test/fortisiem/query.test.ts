@@ -209,7 +209,8 @@ describe('meaning', () => {
     const inList = predicate('eventType IN ("Win-Security-4699","Win-Security-4701")').p as { kind: string; items: Predicate[] };
     expect(inList.kind).toBe('or');
     expect(JSON.stringify(inList)).toContain('"value":4699');
-    // A regex names no single event type: left as it is.
-    expect(predicate('eventType REGEXP "Win-Sysmon-13-Registry-Set.*"').p).toEqual({ kind: 'field', field: 'fsm:eventType', test: { kind: 'regex', pattern: 'Win-Sysmon-13-Registry-Set.*', flags: 'i' } });
+    // A regex names no single event type: no Channel/EventID guard (plain text becomes a string test).
+    expect(predicate(String.raw`eventType REGEXP "Win-.*-5858[^\d]*"`).p).toEqual({ kind: 'field', field: 'fsm:eventType', test: { kind: 'regex', pattern: String.raw`Win-.*-5858[^\d]*`, flags: 'i' } });
+    expect(predicate('eventType REGEXP "Win-Sysmon-13-Registry-Set.*"').p).toEqual({ kind: 'field', field: 'fsm:eventType', test: { kind: 'contains', value: 'Win-Sysmon-13-Registry-Set', cased: false } });
   });
 });

@@ -5,6 +5,7 @@
 //   <, <=, >, >= numeric compare          IN           OR of `=`
 //   BETWEEN      AND of >= and <=         IS NULL      absent, null, or the Windows `-`
 //   CONTAIN      contains                 REGEXP       unanchored regex search, text as written
+//                                                      (plain text: the same string tests)
 //   NOT / !=     `not` of the above
 // String tests ignore case unless the rule is caseSensitive. `eventType = "Win-…"` also gets the
 // Channel and EventID that name implies, so the rule index tries the rule only on those records.
@@ -14,6 +15,7 @@ import { recordsNamed, type EventTypeTable } from '../../mappings/fortisiem-even
 import { FALSE, attributeField, type Predicate, type ValueTest } from '../ast.js';
 import type { QueryExpr, QueryValue } from './query-parser.js';
 import { QueryError } from './query-tokens.js';
+import { literalTests } from './regex-literal.js';
 
 export interface PredicateContext {
   caseSensitive: boolean;
@@ -71,7 +73,9 @@ function positive(t: Test, ctx: PredicateContext): Predicate {
         ctx.unsupported(`regular expression ${JSON.stringify(v.regex)}: ${problem}`, v.column);
         return FALSE;
       }
-      return on({ kind: 'regex', pattern: v.regex, flags });
+      // Plain text with anchors runs as the same string tests, which the prefilter can use.
+      const literal = literalTests(v.regex, cased);
+      return literal ? anyOf(literal.map(on)) : on({ kind: 'regex', pattern: v.regex, flags });
     }
   }
 }
