@@ -48,7 +48,7 @@ export function buildProgram(): Command {
     .option('--include <glob...>', 'only files matching these globs (default **/*.evtx)')
     .option('--exclude <glob...>', 'skip files matching these globs')
     .option('--group-by <fields>', 'group hits of rules without their own group-by by these fields (comma-separated)')
-    .option('--mapping <file...>', 'extra or overriding logsource mappings (YAML)')
+    .option('--mapping <file...>', 'extra or overriding logsource mappings and FortiSIEM attributes (YAML)')
     .option('--placeholders <dir>', 'values for |expand placeholders: NAME.txt files, one value a line')
     .option('--max-events <n>', 'events kept per detection in the output', positive, 100)
     .addOption(new Option('--fail-on <level>', 'exit 1 when a detection at or above this level is found').choices([...LEVELS]))
