@@ -84,6 +84,7 @@ export function buildProgram(): Command {
     .option('-r, --rules <path>', 'rule file or folder for tests that name none; repeat for more (default: the bundled rules)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--mapping <file>', 'extra or overriding logsource mappings (YAML); repeat for more', (v: string, prev: string[] = []) => [...prev, v])
     .option('--placeholders <dir>', 'values for |expand placeholders: NAME.txt files, one value a line')
+    .option('--include-disabled', 'also run disabled rules (FortiSIEM status: disabled)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--no-color', 'no colours (also when NO_COLOR is set)')

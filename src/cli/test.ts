@@ -19,6 +19,7 @@ export interface TestCliOptions {
   rules?: string[];
   mapping?: string[];
   placeholders?: string;
+  includeDisabled?: boolean;
   format: 'text' | 'json';
   output?: string;
   color: boolean;
@@ -56,6 +57,7 @@ export async function runTest(paths: string[], o: TestCliOptions, stderr: (s: st
       rules: o.rules?.length ? o.rules : [bundledRulesDir()],
       mapping: o.mapping ?? [],
       placeholders: o.placeholders,
+      includeDisabled: o.includeDisabled,
       version: VERSION,
       onRules: (label, prepared) => !o.quiet && stderr(rulesLine(label, prepared)),
       onCase,

@@ -34,6 +34,8 @@ function unusable(key: string, catalogue: RuleCatalogue): CaseFailure | undefine
       return undefined;
     case 'cannot-run':
       return { kind: 'rule-not-runnable', rule: key, message: `rule ${catalogue.describe(key)} cannot run: ${found.reason}` };
+    case 'disabled':
+      return { kind: 'rule-not-runnable', rule: key, message: `rule ${catalogue.describe(key)} is disabled: it runs only with --include-disabled` };
     case 'not-loaded':
       return { kind: 'rule-not-runnable', rule: key, message: `rule "${key}" did not load: ${found.where}: ${found.reason}` };
     case 'not-found':

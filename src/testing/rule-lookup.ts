@@ -1,12 +1,13 @@
 // A test names rules by id or exact title. Finding them in a prepared rule set tells a rule that
-// runs from one that loaded but cannot run here (and why), one that failed to load, and a name
-// that matches nothing: four different things to fix.
+// runs from one that loaded but cannot run here (and why), one that is disabled, one that failed
+// to load, and a name that matches nothing: different things to fix.
 import type { PreparedRules } from '../engine/prepare-rules.js';
 import type { Rule } from '../rules/ast.js';
 
 export type RuleLookup =
   | { kind: 'runs'; rules: Rule[] }
   | { kind: 'cannot-run'; rule: Rule; reason: string }
+  | { kind: 'disabled'; rule: Rule }
   | { kind: 'not-loaded'; where: string; reason: string }
   | { kind: 'not-found' };
 
@@ -25,6 +26,8 @@ export class RuleCatalogue {
     if (runs.length) return { kind: 'runs', rules: runs };
     const idle = ruleSet.notRunnable.find((n) => namesRule(key, n.rule));
     if (idle) return { kind: 'cannot-run', rule: idle.rule, reason: idle.reason };
+    const disabled = loaded.rules.find((r) => namesRule(key, r) && r.disabled);
+    if (disabled) return { kind: 'disabled', rule: disabled };
     const broken = loaded.problems.find((p) => p.kind === 'invalid' && p.rule === key);
     if (broken) return { kind: 'not-loaded', where: `${broken.file}${broken.line ? `:${broken.line}${broken.column ? `:${broken.column}` : ''}` : ''}`, reason: broken.reason };
     return { kind: 'not-found' };

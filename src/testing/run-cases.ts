@@ -17,6 +17,8 @@ export interface RunOptions {
   rules: string[];
   mapping: string[];
   placeholders?: string;
+  /** Also run disabled rules (`--include-disabled`). */
+  includeDisabled?: boolean;
   version: string;
   /** Each distinct rule set once it is prepared (to report what did not load). */
   onRules?(label: string, prepared: PreparedRules): void;
@@ -30,10 +32,11 @@ export class RulesNotLoadable extends Error {}
 const label = (paths: string[]) => paths.map((p) => relative(process.cwd(), p) || '.').join(', ');
 
 function noRuleReason(prepared: PreparedRules): string {
-  const { loaded, ruleSet } = prepared;
+  const { loaded, selected, ruleSet } = prepared;
   const invalid = loaded.problems.filter((p) => p.kind === 'invalid');
+  const disabled = loaded.rules.length - selected.length;
   const first = invalid[0] ? `; first problem: ${invalid[0].file}${invalid[0].line ? `:${invalid[0].line}` : ''}: ${invalid[0].reason}` : '';
-  return `no rule to run (${loaded.files} rule files, ${loaded.rules.length} rules loaded, ${invalid.length} invalid, ${ruleSet.notRunnable.length} cannot run here${first})`;
+  return `no rule to run (${loaded.files} rule files, ${loaded.rules.length} rules loaded, ${invalid.length} invalid, ${ruleSet.notRunnable.length} cannot run here${disabled ? `, ${disabled} disabled` : ''}${first})`;
 }
 
 /** A distinct rule set, prepared once: what cases check against, or why nothing runs. */
@@ -49,7 +52,7 @@ export async function runCases(cases: TestCase[], o: RunOptions): Promise<CaseRe
     const key = JSON.stringify(paths);
     let entry = ruleSets.get(key);
     if (!entry) {
-      const inputs: RuleInputs = { rules: paths, placeholders: o.placeholders, mapping: o.mapping, selection: {}, version: o.version };
+      const inputs: RuleInputs = { rules: paths, placeholders: o.placeholders, mapping: o.mapping, selection: { includeDisabled: o.includeDisabled }, version: o.version };
       const prepared = prepareRules(inputs);
       o.onRules?.(label(paths), prepared);
       entry = prepared.ruleSet.compiled.length ? { inputs, catalogue: new RuleCatalogue(prepared, label(paths)) } : { inputs, failure: noRuleReason(prepared) };

@@ -1,7 +1,9 @@
 // `sigscan test` end to end on *.test.yml files and small EVTX files: the per-case lines, the
-// summary, JSON, exit codes, rule sets loaded once each, and terminal safety.
+// summary, JSON, exit codes, rule sets loaded once each, groups of a grouping (FortiSIEM) rule,
+// disabled rules, and terminal safety.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { evtxFile } from '../fortisiem/events.js';
 import { CMD, CMD_RULE, NOTEPAD, PWSH, PWSH_RULE, evtxOf, put, runTestCommand, workspace } from './helpers.js';
 
 /** A workspace with logs/mixed.evtx (2 cmd, 1 powershell, 1 notepad) and tests/<name>. */
@@ -171,5 +173,43 @@ describe('sigscan test: exit 2', () => {
     const both = await runTestCommand([tests], { rules: [join(dir, 'rules')] });
     expect(both.lines.map((l) => l.slice(0, 4))).toEqual(['PASS', 'PASS', 'PASS', 'sigs']);
     expect(both.lines[2]).toContain(join(tests, 'sub', 'info.yml'));
+  });
+});
+
+describe('sigscan test with grouping rules (FortiSIEM group-by)', () => {
+  const SCM = { channel: 'System', provider: 'Service Control Manager', eventId: 7045 };
+  const install = (computer: string, service: string) => ({ ...SCM, computer, data: { ServiceName: service, ImagePath: `C:\\x\\${service}.exe` } });
+  const fsmRule = (status: string) =>
+    `id: T_SERVICE_PER_HOST\nname: Service per host\nstatus: ${status}\nseverity: 5\nwindow: 300\nsubpatterns:\n  - name: A\n    query: 'eventType="Win-System-Service-Control-Manager-7045" AND serviceName="BTOBTO"'\n    groupBy: [hostName]\n    aggregate: COUNT(*) >= 1\n`;
+
+  function grouped(status: string, expectation: string) {
+    const log = evtxFile([install('WS01', 'BTOBTO'), install('WS01', 'BTOBTO'), install('WS02', 'BTOBTO'), install('WS02', 'Spooler')], 'System.evtx');
+    const dir = workspace();
+    put(dir, 'fsm/service.yml', fsmRule(status));
+    put(dir, 'fsm/other.yml', fsmRule('enabled').replace('T_SERVICE_PER_HOST', 'T_OTHER').replace('Service per host', 'Other'));
+    const tests = put(dir, 'tests/g.test.yml', `rules: ../fsm\ncases:\n  - name: per host\n    evtx: ${log}\n    expect:\n${expectation}`);
+    return { tests, dir };
+  }
+
+  it('groups: each listed group is one of the detections, with its event count', async () => {
+    const ok = grouped('enabled', '      - rule: T_SERVICE_PER_HOST\n        events: 3\n        detections: 2\n        groups:\n          - {group: {hostName: WS01}, events: 2}\n          - {group: {hostName: WS02}}\n');
+    const r = await runTestCommand([ok.tests]);
+    expect(r.lines[0]).toBe(`PASS  ${ok.tests}:3 per host`);
+    expect(r.status).toBe(0);
+    const wrong = grouped('enabled', '      - rule: Service per host\n        groups:\n          - {group: {hostName: WS01}, events: 1}\n          - {group: {hostName: WS03}}\n');
+    const w = await runTestCommand([wrong.tests]);
+    expect(w.status).toBe(1);
+    expect(w.lines[0]).toBe(
+      `FAIL  ${wrong.tests}:3 per host: rule "Service per host", group {"hostName":"WS01"}: expected 1 event, got 2; ` +
+        `rule "Service per host": no detection with group {"hostName":"WS03"} (groups: {"hostName":"WS01"} 2 events, {"hostName":"WS02"} 1 event)`,
+    );
+  });
+
+  it('a disabled rule is named as such, and runs with --include-disabled', async () => {
+    const { tests } = grouped('disabled', '      - {rule: T_SERVICE_PER_HOST, events: 3}\n');
+    const r = await runTestCommand([tests]);
+    expect(r.status).toBe(1);
+    expect(r.lines[0]).toBe(`FAIL  ${tests}:3 per host: rule T_SERVICE_PER_HOST (Service per host) is disabled: it runs only with --include-disabled`);
+    expect((await runTestCommand([tests], { includeDisabled: true })).status).toBe(0);
   });
 });
