@@ -5,6 +5,7 @@
 import type { GlobPart, Predicate } from '../rules/ast.js';
 import type { EventDocument } from './event-document.js';
 import { AhoCorasick } from './aho-corasick.js';
+import { regexRequiredText } from './regex-required-text.js';
 
 export interface Literal {
   /** A field name, or KEYWORDS for any leaf value of the event. */
@@ -62,6 +63,8 @@ export function requiredLiterals(p: Predicate): Literal[][] | null {
         const literal = longestLiteral(t.parts);
         if (t.cased && !ASCII.test(literal)) return null;
         text = literal.toLowerCase().slice(-MAX_LITERAL);
+      } else if (t.kind === 'regex') {
+        text = (regexRequiredText(t.pattern, t.flags) ?? '').slice(0, MAX_LITERAL);
       } else return null;
       // A cut must not split a surrogate pair (the halves are not what the text holds).
       if (text.length && text.charCodeAt(0) >= 0xdc00 && text.charCodeAt(0) <= 0xdfff) text = text.slice(1);

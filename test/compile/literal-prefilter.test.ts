@@ -31,12 +31,14 @@ describe('Aho-Corasick', () => {
 });
 
 describe('requiredLiterals', () => {
-  it('a string test requires its lower-cased text in its field; cased, regex and short ones require nothing', () => {
+  it('a string test requires its lower-cased text in its field; non-ASCII cased ones require nothing', () => {
     expect(requiredLiterals(f('Image', 'endswith', '\\CMD.exe'))).toEqual([[{ field: 'Image', text: '\\cmd.exe' }]]);
     expect(requiredLiterals(f('Image', 'endswith', '\\CMD.exe', true))).toEqual([[{ field: 'Image', text: '\\cmd.exe' }]]);
     expect(requiredLiterals(f('Image', 'endswith', '\\CMD.exé', true))).toBeNull();
     expect(requiredLiterals(f('Image', 'contains', ''))).toBeNull();
-    expect(requiredLiterals({ kind: 'field', field: 'X', test: { kind: 'regex', pattern: 'abc', flags: '' } })).toBeNull();
+    // A regex requires its longest plain run; one with a top-level alternation nothing.
+    expect(requiredLiterals({ kind: 'field', field: 'X', test: { kind: 'regex', pattern: 'a.Bcd+', flags: '' } })).toEqual([[{ field: 'X', text: 'bcd' }]]);
+    expect(requiredLiterals({ kind: 'field', field: 'X', test: { kind: 'regex', pattern: 'abc|def', flags: '' } })).toBeNull();
   });
   it('AND keeps every item’s clause; OR joins one clause per branch; NOT requires nothing', () => {
     const and: Predicate = { kind: 'and', items: [f('Image', 'endswith', '\\cmd.exe'), f('CommandLine', 'contains', ' /c ')] };
