@@ -81,7 +81,7 @@ describe('fragment header, elements and end of stream', () => {
       hex('0F 01 01 00'), // fragment header
       hex('01 FFFF 11000000'), // open start element, dependency id, data size
       le32(527), // name offset: right after this field (512 + 4 + 1 + 2 + 4 + 4)
-      hex('00000000 0000 0100 4100 0000'), // name structure "A"
+      hex('00000000 4100 0100 4100 0000'), // name structure "A": next, hash (MS-EVEN6: 'A' is 0x41), length, text, NUL
       hex('03'), // close empty element
       hex('00'), // end of stream
     );
