@@ -2,6 +2,7 @@
 // Command-line wiring only: parse options, call the stage that does the work, set the exit code.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runDump, type DumpFormat } from './dump.js';
+import { runFixture } from './fixture.js';
 import { runRulesCheck, type RulesCheckOptions } from './rules-check.js';
 import { runScan, UsageError, type ScanCliOptions } from './scan.js';
 import { runTest, type TestCliOptions } from './test.js';
@@ -105,6 +106,15 @@ export function buildProgram(): Command {
     .option('--strict', 'exit 2 when any input file is damaged')
     .action((paths: string[], o: { format: DumpFormat; output?: string; include?: string[]; exclude?: string[]; quiet?: boolean; strict?: boolean }) => {
       process.exitCode = runDump(paths, o, stderr);
+    });
+
+  program
+    .command('fixture')
+    .description('build an EVTX file from event descriptions (YAML; see fixtures/README.md)')
+    .argument('<events...>', 'events files, written in this order')
+    .requiredOption('-o, --output <file>', 'the EVTX file to write')
+    .action((files: string[], o: { output: string }) => {
+      process.exitCode = runFixture(files, o, stderr);
     });
 
   return program;
