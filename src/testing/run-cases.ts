@@ -68,7 +68,9 @@ export async function runCases(cases: TestCase[], o: RunOptions): Promise<CaseRe
   const scratch = mkdtempSync(join(tmpdir(), 'sigscan-test-'));
   try {
     for (const [i, c] of cases.entries()) {
-      const result = await runCase(c, catalogueFor(c.rules.length ? c.rules : o.rules), join(scratch, `case-${i + 1}`));
+      const caseScratch = join(scratch, `case-${i + 1}`);
+      const result = await runCase(c, catalogueFor(c.rules.length ? c.rules : o.rules), caseScratch);
+      rmSync(caseScratch, { recursive: true, force: true });
       results.push(result);
       o.onCase?.(result);
     }

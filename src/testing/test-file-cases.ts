@@ -97,8 +97,8 @@ function testCase(source: YamlSource, node: YamlNode, index: number, rules: stri
   if (eventsNode !== undefined) {
     const file = scalarText(eventsNode);
     if (file !== undefined) events.push({ kind: 'file', path: resolve(here, file), at: source.at(eventsNode) });
-    else if (isSeq(eventsNode)) events.push({ kind: 'inline', node: eventsNode, file: source.file, text: source.text, at: source.at(eventsNode) });
-    else problems.push(source.problem(eventsNode, 'events must be an events file name or a list of event descriptions'));
+    else if (isSeq(eventsNode) || isMap(eventsNode)) events.push({ kind: 'inline', node: eventsNode, file: source.file, text: source.text, at: source.at(eventsNode) });
+    else problems.push(source.problem(eventsNode, 'events must be an events file name, or event descriptions (a list, or a map with defaults and events)'));
   }
   if (evtxNode === undefined && eventsNode === undefined) problems.push(source.problem(node, `case "${name}" has no logs: give evtx or events`));
 

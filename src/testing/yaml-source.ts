@@ -2,6 +2,7 @@
 // `file:line:col: reason` (the way people and editors jump to it), never as a crash.
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, type YAMLMap, type YAMLSeq } from 'yaml';
+import { FIXTURE_TAGS } from '../fixture/index.js';
 import type { CaseFailure, SourceRef } from './test-case.js';
 
 export class YamlSource {
@@ -12,7 +13,8 @@ export class YamlSource {
     readonly file: string,
     readonly text: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: true, uniqueKeys: true });
+    // The fixture's value tags (`!uint32 5`) are known, for events written inline.
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: true, uniqueKeys: true, customTags: FIXTURE_TAGS });
   }
 
   /** The file parsed, or the one problem that stops it being read (unreadable, YAML syntax). */
