@@ -44,7 +44,13 @@ export async function runTest(paths: string[], o: TestCliOptions, stderr: (s: st
   }
   const cases = loadCases(found.files);
 
-  const out = new Output(o.output);
+  let out: Output;
+  try {
+    out = new Output(o.output);
+  } catch (e) {
+    stderr(`sigscan: cannot write ${sanitizeForTerminal(o.output ?? '')}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return 2;
+  }
   const color = o.color && !o.output && process.stdout.isTTY ? chalk : new Chalk({ level: 0 });
   const onCase = (r: CaseResult) => {
     if (o.format !== 'text' || (o.quiet && r.passed)) return;

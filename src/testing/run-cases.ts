@@ -81,7 +81,7 @@ export async function runCases(cases: TestCase[], o: RunOptions): Promise<CaseRe
 }
 
 async function runCase(c: TestCase, rules: RuleSetEntry, scratch: string): Promise<CaseResult> {
-  const fail = (failures: CaseFailure[], notes: string[] = []): CaseResult => ({ case: c, passed: false, failures, notes });
+  const fail = (failures: CaseFailure[]): CaseResult => ({ case: c, passed: false, failures, notes: [] });
   if (c.problems.length) return fail(c.problems);
   if (!rules.catalogue) return fail([{ kind: 'rules-not-loadable', message: `${describeRef(c.rulesAt ?? c.at)}: rules: ${rules.failure}` }]);
   const catalogue = rules.catalogue;
@@ -100,7 +100,7 @@ async function runCase(c: TestCase, rules: RuleSetEntry, scratch: string): Promi
     inputs: rules.inputs,
     groupBy: [],
     maxEvents: 0, // counts stay exact; tests read no events
-    threads: 1,
+    threads: 1, // a case's logs are small: workers (each preparing the rules) would cost more than they save
     onDamage: (d) => damage.push(d),
   });
   const damageText = damage.map(formatDamage);

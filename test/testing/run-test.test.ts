@@ -3,6 +3,7 @@
 // disabled rules, and terminal safety.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runTest } from '../../src/cli/test.js';
 import { evtxFile } from '../fortisiem/events.js';
 import { CMD, CMD_RULE, NOTEPAD, PWSH, PWSH_RULE, evtxOf, put, runTestCommand, workspace } from './helpers.js';
 
@@ -211,5 +212,15 @@ describe('sigscan test with grouping rules (FortiSIEM group-by)', () => {
     expect(r.status).toBe(1);
     expect(r.lines[0]).toBe(`FAIL  ${tests}:3 per host: rule T_SERVICE_PER_HOST (Service per host) is disabled: it runs only with --include-disabled`);
     expect((await runTestCommand([tests], { includeDisabled: true })).status).toBe(0);
+  });
+});
+
+describe('sigscan test: the report file', () => {
+  it('an output file that cannot be written is a usage error, exit 2', async () => {
+    const { dir, tests } = setup({ 'a.test.yml': PASSING });
+    const stderr: string[] = [];
+    const status = await runTest([tests], { format: 'text', color: false, output: join(dir, 'no-such-folder', 'report.txt') }, (s) => stderr.push(s));
+    expect(status).toBe(2);
+    expect(stderr).toEqual([`sigscan: cannot write ${join(dir, 'no-such-folder', 'report.txt')}: ENOENT`]);
   });
 });
