@@ -1,7 +1,9 @@
 // Loaded rules → runnable rules: each detection scoped by its logsource (Channel/EventID, 4688
 // renames), compiled to a matcher, indexed by Channel and EventID. Rules that cannot run here
 // (another product, unknown logsource, unresolved placeholders) are listed with the reason.
-import type { Predicate, Rule } from '../rules/ast.js';
+// FortiSIEM rules with a pattern also get a matcher per subpattern and the attributes their
+// correlation reads (src/correlate/pattern-detections.ts), so a hit can carry both.
+import type { Aggregate, FortisiemPattern, GlobalConstraint, Predicate, Rule } from '../rules/ast.js';
 import { scopeDetection } from '../mappings/apply-logsource.js';
 import { scopeFor, type LogsourceMap } from '../mappings/logsource-map.js';
 import { compilePredicate, type Matcher } from './compile-predicate.js';
@@ -15,6 +17,15 @@ export interface CompiledRule {
   /** The detection after logsource scoping: what actually runs. */
   scoped: Predicate;
   match: Matcher;
+  /** FortiSIEM rules with a pattern: what a hit must carry for windows and incidents. */
+  pattern?: CompiledPattern;
+}
+
+export interface CompiledPattern {
+  /** One matcher per subpattern, in the pattern's order (the rule's detection is their OR). */
+  subpatterns: Matcher[];
+  /** Plain attribute names whose values a hit carries, in this order (group-by, aggregates, constraint, incident). */
+  attributes: string[];
 }
 
 export interface NotRunnable {
@@ -58,10 +69,38 @@ export function buildRuleSet(rules: Rule[], map: LogsourceMap, opts: { prefilter
         continue;
       }
     }
-    const entry: CompiledRule = { index: compiled.length, rule, scoped, match: compilePredicate(scoped) };
+    const match = compilePredicate(scoped);
+    const entry: CompiledRule = { index: compiled.length, rule, scoped, match };
+    if (rule.pattern) entry.pattern = compilePattern(rule.pattern, match);
     compiled.push(entry);
     index.add(entry, scoped);
   }
   const prefilter = opts.prefilter === false ? null : new LiteralPrefilter(compiled.map((c) => ({ entry: c, predicate: c.scoped })));
   return { compiled, index, prefilter, notRunnable };
+}
+
+/** Per-subpattern matchers (a single subpattern is the rule's own matcher) and the attributes read. */
+function compilePattern(p: FortisiemPattern, ruleMatch: Matcher): CompiledPattern {
+  const subpatterns = p.subpatterns.length === 1 ? [ruleMatch] : p.subpatterns.map((s) => compilePredicate(s.filter));
+  return { subpatterns, attributes: patternAttributes(p) };
+}
+
+/** Every attribute a pattern's correlation reads, each once, in a fixed order. */
+function patternAttributes(p: FortisiemPattern): string[] {
+  const out = new Set<string>();
+  const fromAggregate = (a: Aggregate | null): void => {
+    if (!a) return;
+    if (a.kind === 'compare') {
+      if (a.attribute !== undefined) out.add(a.attribute);
+    } else a.items.forEach(fromAggregate);
+  };
+  const fromConstraint = (g: GlobalConstraint): void => {
+    if (g.kind !== 'compare') return g.items.forEach(fromConstraint);
+    for (const side of [g.left, g.right]) if (side.kind === 'attribute') out.add(side.attribute);
+  };
+  for (const s of p.subpatterns) s.groupBy.forEach((a) => out.add(a));
+  for (const s of p.subpatterns) fromAggregate(s.aggregate);
+  if (p.globalConstraint) fromConstraint(p.globalConstraint);
+  for (const i of p.incident) out.add(i.source);
+  return [...out];
 }

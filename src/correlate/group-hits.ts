@@ -37,9 +37,12 @@ export class DetectionGrouper {
 
   /** Detections ordered by level (highest first), then title, then first time. */
   detections(): Detection[] {
-    const rank = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 };
-    return [...this.byKey.values()].sort(
-      (a, b) => rank[a.rule.level] - rank[b.rule.level] || a.rule.title.localeCompare(b.rule.title) || a.firstTime - b.firstTime,
-    );
+    return [...this.byKey.values()].sort(detectionOrder);
   }
 }
+
+const RANK = { critical: 0, high: 1, medium: 2, low: 3, informational: 4 };
+
+/** Report order: level (highest first), then title, then first time. */
+export const detectionOrder = (a: Detection, b: Detection): number =>
+  RANK[a.rule.level] - RANK[b.rule.level] || a.rule.title.localeCompare(b.rule.title) || a.firstTime - b.firstTime;

@@ -1,14 +1,15 @@
 // Prepared rules + EVTX files → detections: the scan (on worker threads when asked) and the
 // grouping of its hits. `sigscan scan` and `sigscan test` both call this, so a test checks exactly
-// what a scan would report.
-import { DetectionGrouper, type Detection } from '../correlate/group-hits.js';
+// what a scan would report. Hits of FortiSIEM pattern rules go to their windows and incidents.
+import { DetectionGrouper, detectionOrder, type Detection } from '../correlate/group-hits.js';
+import { PatternCorrelator } from '../correlate/pattern-detections.js';
 import type { CompiledRule, RuleSet } from '../compile/rule-set.js';
 import type { Damage } from '../evtx/index.js';
 import type { Rule } from '../rules/ast.js';
 import type { EventSummary } from './event-summary.js';
 import { scanParallel } from './parallel-scan.js';
 import type { RuleInputs } from './prepare-rules.js';
-import { scanFiles, type ScanStats } from './scan.js';
+import { scanFiles, type PatternFacts, type ScanStats } from './scan.js';
 
 export interface DetectionOptions {
   /** How the rule set was prepared: worker threads prepare the same rules from it. */
@@ -38,11 +39,13 @@ export interface DetectionResult {
 export async function findDetections(files: string[], ruleSet: RuleSet, o: DetectionOptions): Promise<DetectionResult> {
   const grouper = new DetectionGrouper(o.maxEvents);
   const groupFields = (rule: Rule) => (rule.groupBy.length ? rule.groupBy : o.groupBy);
-  const onHit = (c: CompiledRule, values: string[], event: EventSummary) => grouper.add(c.rule, groupFields(c.rule), values, event);
+  const incidents = new PatternCorrelator(o.maxEvents);
+  const onHit = (c: CompiledRule, values: string[], event: EventSummary, pattern?: PatternFacts) =>
+    pattern ? incidents.add(c, event, pattern) : grouper.add(c.rule, groupFields(c.rule), values, event);
   const onFile = (file: string) => o.onFile?.(file);
   const stats: ScanStats =
     o.threads > 1
       ? await scanParallel(files, ruleSet, { inputs: o.inputs, from: o.from, to: o.to, groupBy: o.groupBy }, { threads: o.threads, unitChunks: o.unitChunks, onHit, onDamage: o.onDamage, onFile })
       : scanFiles(files, ruleSet, { from: o.from, to: o.to, groupFields, onHit, onDamage: o.onDamage, onFile });
-  return { detections: grouper.detections(), stats };
+  return { detections: [...grouper.detections(), ...incidents.detections()].sort(detectionOrder), stats };
 }

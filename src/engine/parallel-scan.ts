@@ -11,7 +11,7 @@ import { chunkCountOf, type ChunkRange, type Damage } from '../evtx/index.js';
 import type { CompiledRule, RuleSet } from '../compile/rule-set.js';
 import type { EventSummary } from './event-summary.js';
 import type { RuleInputs } from './prepare-rules.js';
-import { scanFile, type ScanStats } from './scan.js';
+import { scanFile, type PatternFacts, type ScanStats } from './scan.js';
 
 export interface WorkerSetup {
   inputs: RuleInputs;
@@ -28,7 +28,7 @@ export interface WorkUnit {
 
 export interface WorkResult {
   id: number;
-  hits: Array<{ rule: number; values: string[]; event: EventSummary }>;
+  hits: Array<{ rule: number; values: string[]; event: EventSummary; pattern?: PatternFacts }>;
   damage: Damage[];
   records: number;
   readable: boolean;
@@ -39,7 +39,7 @@ export interface ParallelOptions {
   threads: number;
   /** Chunks per unit of work (64 KiB each). */
   unitChunks?: number;
-  onHit(rule: CompiledRule, groupValues: string[], event: EventSummary): void;
+  onHit(rule: CompiledRule, groupValues: string[], event: EventSummary, pattern?: PatternFacts): void;
   onDamage(d: Damage): void;
   onFile?(file: string): void;
 }
@@ -52,7 +52,7 @@ export function scanUnit(unit: WorkUnit, ruleSet: RuleSet, setup: WorkerSetup): 
     from: setup.from,
     to: setup.to,
     groupFields: (r) => (r.groupBy.length ? r.groupBy : setup.groupBy),
-    onHit: (c, values, event) => hits.push({ rule: c.index, values, event }),
+    onHit: (c, values, event, pattern) => hits.push(pattern ? { rule: c.index, values, event, pattern } : { rule: c.index, values, event }),
     onDamage: (d) => damage.push(d),
   });
   return { id: unit.id, hits, damage, records: s.records, readable: s.readable, rules: ruleSet.compiled.length };
@@ -89,7 +89,7 @@ export async function scanParallel(files: string[], ruleSet: RuleSet, setup: Wor
         stats.damaged++;
         opts.onDamage(d);
       }
-      for (const h of r.hits) opts.onHit(ruleSet.compiled[h.rule], h.values, h.event);
+      for (const h of r.hits) opts.onHit(ruleSet.compiled[h.rule], h.values, h.event, h.pattern);
       stats.records += r.records;
       if (unit.range.first === 0) {
         if (r.readable) stats.readableFiles++;

@@ -1,8 +1,9 @@
 // The scan loop: every record of every file is checked against the rules that can match its
-// Channel and EventID; matches become hits. Damage is reported and the scan goes on.
+// Channel and EventID; matches become hits. Damage is reported and the scan goes on. A hit of a
+// FortiSIEM pattern rule also carries what its windows and incidents need (PatternFacts).
 import { readEvtxFile, type ChunkRange, type Damage } from '../evtx/index.js';
-import type { CompiledRule, RuleSet } from '../compile/rule-set.js';
-import type { Rule } from '../rules/ast.js';
+import type { CompiledPattern, CompiledRule, RuleSet } from '../compile/rule-set.js';
+import { attributeField, type Rule } from '../rules/ast.js';
 import { EvtxDocument } from './evtx-document.js';
 import { eventTime, summarize, type EventSummary } from './event-summary.js';
 
@@ -12,10 +13,19 @@ export interface ScanOptions {
   to?: number;
   /** The fields whose values group a rule's hits (the rule's own group-by, or the scan's). */
   groupFields(rule: Rule): string[];
-  onHit(rule: CompiledRule, groupValues: string[], event: EventSummary): void;
+  /** `pattern` for rules with a FortiSIEM pattern (their `groupValues` are then empty). */
+  onHit(rule: CompiledRule, groupValues: string[], event: EventSummary, pattern?: PatternFacts): void;
   onDamage(d: Damage): void;
   /** Called after each file (for progress). */
   onFile?(file: string, records: number): void;
+}
+
+/** What a pattern rule's hit carries besides the event (plain data: it crosses threads). */
+export interface PatternFacts {
+  /** Indexes of the subpatterns whose filter the event satisfies. */
+  subpatterns: number[];
+  /** First text of each of `CompiledPattern.attributes`, in that order; null when absent or empty. */
+  attributes: Array<string | null>;
 }
 
 export interface ScanStats {
@@ -42,6 +52,7 @@ export function scanFile(file: string, range: ChunkRange | undefined, rules: Rul
   const timed = opts.from !== undefined || opts.to !== undefined;
   let damaged = 0;
   const hit = (c: CompiledRule, doc: EvtxDocument) => {
+    if (c.pattern) return opts.onHit(c, [], summarize(file, doc), patternFacts(c.pattern, doc));
     const fields = opts.groupFields(c.rule);
     opts.onHit(c, fields.map((f) => doc.texts(f)[0] ?? ''), summarize(file, doc));
   };
@@ -63,4 +74,11 @@ export function scanFile(file: string, range: ChunkRange | undefined, rules: Rul
     },
   }, range);
   return { records: summary.records, damaged, readable: summary.readable };
+}
+
+function patternFacts(p: CompiledPattern, doc: EvtxDocument): PatternFacts {
+  const subpatterns: number[] = [];
+  if (p.subpatterns.length === 1) subpatterns.push(0); // the rule's own matcher already passed
+  else for (let i = 0; i < p.subpatterns.length; i++) if (p.subpatterns[i](doc)) subpatterns.push(i);
+  return { subpatterns, attributes: p.attributes.map((a) => doc.texts(attributeField(a))[0] || null) };
 }

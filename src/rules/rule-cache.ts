@@ -11,7 +11,7 @@ import type { RuleProblem } from './ast.js';
 import { findRuleFiles, loadRuleFile, type LoadedRules, type LoadOptions } from './load-rules.js';
 
 /** Bump when the AST or the loaders change meaning, so old caches are never read. */
-const FORMAT = 'sigscan-rules-3';
+const FORMAT = 'sigscan-rules-4';
 
 function cacheDir(): string {
   return process.env.SIGSCAN_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sigscan');

@@ -1,6 +1,6 @@
 // FortiSIEM rules in both formats → the shared AST: what a rule carries, that the same rule in
 // YAML and XML loads the same, where errors point (file:line:col and the subpattern), and what is
-// loaded but not run yet.
+// reported as unsupported.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +83,7 @@ describe('YAML and XML load the same rule the same', () => {
     expect(xml.rules[0].fortisiem).toMatchObject({ group: 'PH_SYS_RULE_THREAT_HUNTING', incidentType: 'PH_RULE_smbexec_py_Service_Installation' });
   });
 
-  it('a multi-subpattern rule: trigger from Operator elements, global constraint; loads, not run yet', () => {
+  it('a multi-subpattern rule: trigger from Operator elements, global constraint; loads and runs', () => {
     const subpattern = (name: string, q: string) => `<SubPattern name="${name}"><SingleEvtConstr>${q}</SingleEvtConstr><GroupByAttr>hostName,user</GroupByAttr><GroupEvtConstr>COUNT(*) &gt;= 1</GroupEvtConstr></SubPattern>`;
     const xml = `<Rules><Rule id="X1"><Name>Account created, used, deleted</Name><IncidentDef severity="8"><ArgList>user = LogonSuccess.user</ArgList></IncidentDef>
 <PatternClause window="3600">
@@ -113,7 +113,7 @@ incident: {user: LogonSuccess.user}
     expect(r.detection.kind).toBe('or');
     expect(r.pattern?.trigger).toMatchObject({ op: 'FOLLOWED_BY', left: { op: 'FOLLOWED_BY', left: { name: 'AccountCreated' } }, right: { name: 'AccountDeleted' } });
     expect(r.pattern?.globalConstraint).toMatchObject({ kind: 'and' });
-    expect(r.unsupported.map((p) => p.reason)).toEqual(['multi-subpattern correlation not run yet']);
+    expect(r.unsupported).toEqual([]);
   });
 });
 
@@ -147,9 +147,11 @@ describe('what loads and what is reported', () => {
     expect(problems(rule('incident: {user: Other.user}\n'))).toEqual(['9:18 incident attribute user, column 1: no subpattern named "Other" (have Failures)']);
   });
 
-  it('an aggregate other than COUNT(*) >= 1 loads but waits for windowed incidents', () => {
+  it('an aggregate other than COUNT(*) >= 1 loads and runs (windowed incidents)', () => {
     const r = loadRuleFile(file(rule('    aggregate: COUNT(*) >= 5\n')));
-    expect(r.rules[0].unsupported.map((p) => [p.line, p.column, p.reason])).toEqual([[9, 16, 'aggregate constraint COUNT(*) >= 5 needs windowed incidents, not run yet']]);
+    expect(r.problems).toEqual([]);
+    expect(r.rules[0].unsupported).toEqual([]);
+    expect(r.rules[0].pattern?.subpatterns[0].aggregate).toEqual({ kind: 'compare', fn: 'count', op: 'gte', value: 5 });
   });
 
   it('Group@ members and regexes that could hang load as unsupported, pointing at the value', () => {

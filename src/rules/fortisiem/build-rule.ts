@@ -2,12 +2,12 @@
 // shared AST. Both loaders only gather the rule's texts and where they are; everything that
 // gives them meaning happens here, once, so the same rule in both formats loads the same.
 //
-// A single-subpattern rule runs today as a filter grouped by its group-by attributes (one
-// detection per group-by tuple). What needs windowed incidents — several subpatterns, or an
-// aggregate other than COUNT(*) >= 1 — loads, and is reported as not run yet.
+// The rule's detection is the OR of its subpatterns' filters (what the rule index and prefilter
+// see); the pattern (windows, aggregates, trigger, constraint, incident attributes) runs in
+// src/correlate/pattern-detections.ts.
 import { eventTypeTable } from '../../mappings/fortisiem-event-type.js';
 import { attributeField, type FortisiemMetadata, type FortisiemPattern, type IncidentAttribute, type Predicate, type Rule, type RuleProblem, type Subpattern, type Trigger } from '../ast.js';
-import { alwaysHolds, parseAggregate } from './aggregate.js';
+import { parseAggregate } from './aggregate.js';
 import { parseGlobalConstraint, subpatternAttribute } from './global-constraint.js';
 import { parseQuery } from './query-parser.js';
 import { queryPredicate } from './query-predicate.js';
@@ -114,11 +114,6 @@ export function buildRule(src: RuleSource): { rule: Rule | null; problems: RuleP
   }
   const pattern: FortisiemPattern = { window: src.window!, subpatterns, trigger, globalConstraint, incident, caseSensitive: src.caseSensitive };
   const single = subpatterns.length === 1 ? subpatterns[0] : null;
-  if (!single) {
-    report(unsupported, 'unsupported', 'multi-subpattern correlation not run yet', { line: src.line });
-  } else if (!alwaysHolds(single.aggregate)) {
-    report(unsupported, 'unsupported', `aggregate constraint ${src.subpatterns[0].aggregate?.text.trim()} needs windowed incidents, not run yet`, src.subpatterns[0].aggregate?.position(0) ?? { line: src.line });
-  }
   const rule: Rule = {
     id: src.id ?? src.name!,
     title: src.name!,
