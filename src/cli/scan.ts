@@ -3,7 +3,7 @@
 import chalk, { Chalk } from 'chalk';
 import { findDetections } from '../engine/find-detections.js';
 import { prepareRules, type RuleInputs } from '../engine/prepare-rules.js';
-import { defaultThreads } from '../engine/parallel-scan.js';
+import { DEFAULT_UNIT_CHUNKS, defaultThreads, planUnits, ScanWorkerPool } from '../engine/parallel-scan.js';
 import { formatDamage, type Damage } from '../evtx/index.js';
 import { findFiles } from '../input/find-files.js';
 import { LEVELS, type Level, type RuleProblem } from '../rules/ast.js';
@@ -71,10 +71,16 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
     selection: { minLevel: o.minLevel, status: o.status, tags: o.tags, rule: o.rule, includeDisabled: o.includeDisabled },
     version: VERSION,
   };
+  const fallbackGroup = o.groupBy ? o.groupBy.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const threads = o.threads ?? defaultThreads();
+  const found = findFiles(paths, o);
+  // Worker threads start now and prepare their rules while this thread prepares its own.
+  const pool = threads > 1 && planUnits(found.files, o.unitChunks ?? DEFAULT_UNIT_CHUNKS).length > 1 ? new ScanWorkerPool({ inputs, from, to, groupBy: fallbackGroup }, threads - 1) : undefined;
   let prepared;
   try {
     prepared = prepareRules(inputs);
   } catch (e) {
+    pool?.close();
     if (e instanceof PlaceholderError) throw new UsageError(e.message);
     throw e;
   }
@@ -87,18 +93,18 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
     for (const n of unsupported) stderr(`sigscan: rule not run: ${sanitizeForTerminal(`${n.rule.path}:${n.rule.line}: ${n.rule.title}: ${n.reason}`)}`);
   }
   if (ruleSet.compiled.length === 0) {
+    pool?.close();
     stderr(`sigscan: no rule to run (${loaded.rules.length} loaded, ${selected.length} selected, ${invalid.length} invalid)`);
     return 2;
   }
 
-  const found = findFiles(paths, o);
   for (const m of found.missing) stderr(`sigscan: ${sanitizeForTerminal(m.path)}: ${m.reason}`);
   if (found.files.length === 0) {
+    pool?.close();
     stderr('sigscan: no EVTX files found in the given paths');
     return 2;
   }
 
-  const fallbackGroup = o.groupBy ? o.groupBy.split(',').map((s) => s.trim()).filter(Boolean) : [];
   const progress = o.progress && !o.quiet && process.stderr.isTTY;
   let done = 0;
   const onFile = () => {
@@ -108,8 +114,7 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
   const onDamage = (d: Damage) => {
     if (!o.quiet) stderr(`sigscan: warning: ${sanitizeForTerminal(formatDamage(d))}`);
   };
-  const threads = o.threads ?? defaultThreads();
-  const { detections, stats } = await findDetections(found.files, ruleSet, { inputs, from, to, groupBy: fallbackGroup, maxEvents: o.maxEvents, threads, unitChunks: o.unitChunks, onDamage, onFile });
+  const { detections, stats } = await findDetections(found.files, ruleSet, { inputs, from, to, groupBy: fallbackGroup, maxEvents: o.maxEvents, threads, unitChunks: o.unitChunks, pool, onDamage, onFile });
   if (progress) process.stderr.write('\r\x1b[K');
   const damaged = stats.damaged;
 

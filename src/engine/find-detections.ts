@@ -7,7 +7,7 @@ import type { CompiledRule, RuleSet } from '../compile/rule-set.js';
 import type { Damage } from '../evtx/index.js';
 import type { Rule } from '../rules/ast.js';
 import type { EventSummary } from './event-summary.js';
-import { scanParallel } from './parallel-scan.js';
+import { scanParallel, type ScanWorkerPool } from './parallel-scan.js';
 import type { RuleInputs } from './prepare-rules.js';
 import { scanFiles, type PatternFacts, type ScanStats } from './scan.js';
 
@@ -25,6 +25,8 @@ export interface DetectionOptions {
   threads: number;
   /** Chunks per unit of work for worker threads. */
   unitChunks?: number;
+  /** Workers started ahead of time (closed when the scan ends). */
+  pool?: ScanWorkerPool;
   onDamage(d: Damage): void;
   /** Called after each file (for progress). */
   onFile?(file: string): void;
@@ -45,7 +47,7 @@ export async function findDetections(files: string[], ruleSet: RuleSet, o: Detec
   const onFile = (file: string) => o.onFile?.(file);
   const stats: ScanStats =
     o.threads > 1
-      ? await scanParallel(files, ruleSet, { inputs: o.inputs, from: o.from, to: o.to, groupBy: o.groupBy }, { threads: o.threads, unitChunks: o.unitChunks, onHit, onDamage: o.onDamage, onFile })
+      ? await scanParallel(files, ruleSet, { inputs: o.inputs, from: o.from, to: o.to, groupBy: o.groupBy }, { threads: o.threads, unitChunks: o.unitChunks, onHit, onDamage: o.onDamage, onFile }, o.pool)
       : scanFiles(files, ruleSet, { from: o.from, to: o.to, groupFields, onHit, onDamage: o.onDamage, onFile });
   return { detections: [...grouper.detections(), ...incidents.detections()].sort(detectionOrder), stats };
 }

@@ -58,6 +58,9 @@ export function scanUnit(unit: WorkUnit, ruleSet: RuleSet, setup: WorkerSetup): 
   return { id: unit.id, hits, damage, records: s.records, readable: s.readable, rules: ruleSet.compiled.length };
 }
 
+/** Chunks per unit of work: 4 MiB, enough to keep a thread busy, small enough to share out. */
+export const DEFAULT_UNIT_CHUNKS = 64;
+
 export function defaultThreads(): number {
   return availableParallelism();
 }
@@ -73,8 +76,66 @@ export function planUnits(files: string[], unitChunks: number): WorkUnit[] {
   return units;
 }
 
-export async function scanParallel(files: string[], ruleSet: RuleSet, setup: WorkerSetup, opts: ParallelOptions): Promise<ScanStats> {
-  const units = planUnits(files, opts.unitChunks ?? 64);
+type WorkerMessage = WorkResult | { ready: true; rules: number } | Error;
+
+/** One scan worker; what it says before anyone listens is kept until someone does. */
+class PooledWorker {
+  private readonly worker: Worker;
+  private readonly early: WorkerMessage[] = [];
+  private listener: ((m: WorkerMessage) => void) | null = null;
+  private closed = false;
+
+  constructor(url: URL, setup: WorkerSetup) {
+    this.worker = new Worker(url, { workerData: setup });
+    this.worker.on('message', (m: WorkerMessage) => this.deliver(m));
+    this.worker.on('error', (e) => this.deliver(e));
+    this.worker.on('exit', (code) => {
+      if (code !== 0 && !this.closed) this.deliver(new Error(`scan worker stopped (exit ${code})`));
+    });
+  }
+
+  private deliver(m: WorkerMessage): void {
+    if (this.listener) this.listener(m);
+    else this.early.push(m);
+  }
+
+  listen(fn: (m: WorkerMessage) => void): void {
+    this.listener = fn;
+    for (const m of this.early.splice(0)) fn(m);
+  }
+
+  send(unit: WorkUnit): void {
+    this.worker.postMessage(unit);
+  }
+
+  close(): void {
+    this.closed = true;
+    void this.worker.terminate();
+  }
+}
+
+/**
+ * Scan workers, started before the main thread prepares its rules so that all threads prepare
+ * theirs at the same time. Run from TypeScript sources (tests) there is no compiled worker: the
+ * pool is empty and the main thread does all the work.
+ */
+export class ScanWorkerPool {
+  readonly workers: PooledWorker[] = [];
+
+  constructor(setup: WorkerSetup, count: number) {
+    const url = new URL('./scan-worker.js', import.meta.url);
+    if (!existsSync(fileURLToPath(url))) return;
+    for (let i = 0; i < count; i++) this.workers.push(new PooledWorker(url, setup));
+  }
+
+  close(): void {
+    for (const w of this.workers) w.close();
+  }
+}
+
+/** `given`: workers started ahead (see ScanWorkerPool); they are closed when the scan ends. */
+export async function scanParallel(files: string[], ruleSet: RuleSet, setup: WorkerSetup, opts: ParallelOptions, given?: ScanWorkerPool): Promise<ScanStats> {
+  const units = planUnits(files, opts.unitChunks ?? DEFAULT_UNIT_CHUNKS);
   const stats: ScanStats = { files: files.length, readableFiles: 0, records: 0, damaged: 0 };
   const results = new Map<number, WorkResult>();
   let nextToSend = 0;
@@ -98,24 +159,19 @@ export async function scanParallel(files: string[], ruleSet: RuleSet, setup: Wor
     }
   };
 
-  const workerUrl = new URL('./scan-worker.js', import.meta.url);
-  // Run from TypeScript sources (tests), there is no compiled worker: the main thread does it all.
-  const workerCount = existsSync(fileURLToPath(workerUrl)) ? Math.max(0, Math.min(opts.threads, units.length) - 1) : 0;
+  const pool = given ?? new ScanWorkerPool(setup, Math.min(opts.threads, units.length) - 1);
   await new Promise<void>((resolve, reject) => {
     let settled = false;
     let busy = 0;
-    const workers: Worker[] = [];
     const finish = (e?: Error) => {
       if (settled) return;
       if (!e && (nextToSend < units.length || busy > 0)) return;
       settled = true;
-      for (const w of workers) void w.terminate();
+      pool.close();
       if (e) reject(e);
       else resolve();
     };
-    for (let i = 0; i < workerCount; i++) {
-      const w = new Worker(workerUrl, { workerData: setup });
-      workers.push(w);
+    for (const w of pool.workers) {
       // Two ranges in flight, so a worker has the next one at hand while the main thread is
       // busy with a range of its own and cannot answer.
       let inFlight = 0;
@@ -123,11 +179,12 @@ export async function scanParallel(files: string[], ruleSet: RuleSet, setup: Wor
         while (!settled && inFlight < 2 && nextToSend < units.length) {
           inFlight++;
           busy++;
-          w.postMessage(units[nextToSend++]);
+          w.send(units[nextToSend++]);
         }
         finish();
       };
-      w.on('message', (m: WorkResult | { ready: true; rules: number }) => {
+      w.listen((m) => {
+        if (m instanceof Error) return finish(m);
         if (m.rules !== ruleSet.compiled.length) return finish(new Error(`a worker prepared ${m.rules} rules, the main thread ${ruleSet.compiled.length}`));
         if (!('ready' in m)) {
           inFlight--;
@@ -136,10 +193,6 @@ export async function scanParallel(files: string[], ruleSet: RuleSet, setup: Wor
           takeInOrder();
         }
         fill();
-      });
-      w.on('error', (e) => finish(e));
-      w.on('exit', (code) => {
-        if (code !== 0 && !settled) finish(new Error(`scan worker stopped (exit ${code})`));
       });
     }
     // The main thread's share: one range at a time, yielding between ranges so worker results
