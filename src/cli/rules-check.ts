@@ -53,6 +53,7 @@ export function runRulesCheck(paths: string[], o: RulesCheckOptions, stderr: (s:
     needsInput: count('needs-input'),
     unsupported: count('unsupported'),
     invalid: count('invalid'),
+    skipped: loaded.skipped ?? 0,
   };
   const out = new Output(o.output);
   if (o.format === 'json') {
@@ -67,7 +68,9 @@ export function runRulesCheck(paths: string[], o: RulesCheckOptions, stderr: (s:
     out.write(
       `summary: ${summary.rules} rules in ${summary.files} files: ${summary.ok} run on EVTX, ${summary.otherLogsource} for other log sources, ` +
         `${summary.needsInput} need placeholder values, ${summary.unsupported} partly unsupported, ${summary.invalid} invalid ` +
-        `(${((100 * loadedCount) / Math.max(1, summary.rules)).toFixed(2)}% load fully)\n`,
+        `(${((100 * loadedCount) / Math.max(1, summary.rules)).toFixed(2)}% load fully)` +
+        (loaded.skipped ? `; ${loaded.skipped} YAML document${loaded.skipped === 1 ? '' : 's'} with no rule keys skipped` : '') +
+        '\n',
     );
   }
   out.close();

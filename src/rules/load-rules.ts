@@ -19,7 +19,12 @@ export interface LoadedRules {
   problems: RuleProblem[];
   /** Rule files read. */
   files: number;
+  /** YAML documents with nothing of a rule (no title, logsource, detection…), e.g. SigmaHQ's info.yml: left alone. */
+  skipped?: number;
 }
+
+/** Keys of which a rule document has at least one; a document with none is not meant as a rule. */
+const RULE_KEYS = ['title', 'logsource', 'detection', 'correlation', 'filter', 'subpatterns', 'condition'];
 
 const RULE_EXTENSIONS = new Set(['.yml', '.yaml', '.xml']);
 
@@ -49,8 +54,9 @@ export function findRuleFiles(paths: string[], problems: RuleProblem[]): string[
   return out;
 }
 
-export function loadRuleFile(file: string, opts: LoadOptions = {}): { rules: Rule[]; problems: RuleProblem[] } {
+export function loadRuleFile(file: string, opts: LoadOptions = {}): { rules: Rule[]; problems: RuleProblem[]; skipped?: number } {
   const rules: Rule[] = [];
+  let skipped = 0;
   const problems: RuleProblem[] = [];
   let text: string;
   try {
@@ -79,6 +85,10 @@ export function loadRuleFile(file: string, opts: LoadOptions = {}): { rules: Rul
     if (doc.contents === null) continue; // an empty document (e.g. a trailing ---)
     const js = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
     const fortisiem = !!js && typeof js === 'object' && !Array.isArray(js) && 'subpatterns' in js;
+    if (!js || typeof js !== 'object' || Array.isArray(js) || !RULE_KEYS.some((k) => k in js)) {
+      skipped++;
+      continue;
+    }
     if (!fortisiem && !looksLikeSigma(js)) {
       const line = doc.contents.range ? lines.linePos(doc.contents.range[0]).line : 1;
       problems.push({ file, line, reason: 'not a rule: no detection, correlation or subpatterns section', kind: 'invalid' });
@@ -95,17 +105,24 @@ export function loadRuleFile(file: string, opts: LoadOptions = {}): { rules: Rul
       problems.push({ file, reason: `internal error while loading: ${(e as Error).message}`, kind: 'invalid' });
     }
   }
-  return { rules, problems };
+  return { rules, problems, skipped };
 }
 
 export function loadRules(paths: string[], opts: LoadOptions = {}): LoadedRules {
   const problems: RuleProblem[] = [];
   const files = findRuleFiles(paths, problems);
+  return loadFoundFiles(files, opts, problems);
+}
+
+/** Rule files already found → rules; their problems are added to `problems`. */
+export function loadFoundFiles(files: string[], opts: LoadOptions, problems: RuleProblem[]): LoadedRules {
   const rules: Rule[] = [];
+  let skipped = 0;
   for (const f of files) {
     const r = loadRuleFile(f, opts);
     rules.push(...r.rules);
     problems.push(...r.problems);
+    skipped += r.skipped ?? 0;
   }
-  return { rules, problems, files: files.length };
+  return { rules, problems, files: files.length, skipped };
 }

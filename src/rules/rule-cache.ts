@@ -8,10 +8,10 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RuleProblem } from './ast.js';
-import { findRuleFiles, loadRuleFile, type LoadedRules, type LoadOptions } from './load-rules.js';
+import { findRuleFiles, loadFoundFiles, type LoadedRules, type LoadOptions } from './load-rules.js';
 
 /** Bump when the AST or the loaders change meaning, so old caches are never read. */
-const FORMAT = 'sigscan-rules-4';
+const FORMAT = 'sigscan-rules-5';
 
 function cacheDir(): string {
   return process.env.SIGSCAN_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sigscan');
@@ -35,15 +35,7 @@ function keyOf(files: string[], opts: LoadOptions, version: string): string | nu
 export function loadRulesCached(paths: string[], opts: LoadOptions, version: string): LoadedRules {
   const problems: RuleProblem[] = [];
   const files = findRuleFiles(paths, problems);
-  const load = (): LoadedRules => {
-    const rules: LoadedRules['rules'] = [];
-    for (const f of files) {
-      const r = loadRuleFile(f, opts);
-      rules.push(...r.rules);
-      problems.push(...r.problems);
-    }
-    return { rules, problems, files: files.length };
-  };
+  const load = (): LoadedRules => loadFoundFiles(files, opts, problems);
   if (process.env.SIGSCAN_NO_CACHE === '1' || problems.length) return load();
   const key = keyOf(files, opts, version);
   if (!key) return load();
@@ -51,7 +43,7 @@ export function loadRulesCached(paths: string[], opts: LoadOptions, version: str
   try {
     const cached = JSON.parse(readFileSync(path, 'utf8')) as LoadedRules & { format?: string };
     if (cached.format === FORMAT && Array.isArray(cached.rules) && cached.files === files.length) {
-      return { rules: cached.rules, problems: cached.problems, files: cached.files };
+      return { rules: cached.rules, problems: cached.problems, files: cached.files, skipped: cached.skipped };
     }
   } catch {
     // No cache yet, or unreadable: load afresh.

@@ -65,9 +65,14 @@ describe('loading Sigma rules', () => {
     expect(resolved.rules[0].unsupported).toEqual([]);
   });
 
-  it('FortiSIEM-style documents go to their loader (an incomplete one is reported), non-rules are reported, not dropped', () => {
+  it('FortiSIEM-style documents go to their loader (an incomplete one is reported), rule-like non-rules are reported, plain data is skipped', () => {
     expect(loadRuleFile(file('name: x\nsubpatterns: []\n')).problems.map((p) => p.reason)).toContain('needs at least one subpattern');
-    expect(loadRuleFile(file('just: data\n')).problems[0]).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/not a rule/) });
+    expect(loadRuleFile(file('title: half a rule\nlogsource: {product: windows}\n')).problems[0]).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/not a rule/) });
+    // SigmaHQ's regression info.yml and other data files: counted, not called broken rules.
+    const data = loadRuleFile(file('id: 0a48e2ca-f8b5-4b43-8b2f-c66115afe92c\nregression_tests_info: []\n'));
+    expect(data.problems).toEqual([]);
+    expect(data.rules).toEqual([]);
+    expect(data.skipped).toBe(1);
   });
 
   it('folders are searched recursively; a missing path is a problem', () => {
