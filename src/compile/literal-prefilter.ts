@@ -106,6 +106,16 @@ function score(ls: Literal[]): number {
   return Math.min(...ls.map((l) => l.text.length)) / ls.length;
 }
 
+/**
+ * Field values repeat: Channel, Provider, Computer, Image, Hashes, User… On the attack samples
+ * (277 distinct logs) 87% of the characters the prefilter scans are in a text it has scanned
+ * before. So what each automaton finds in a text is remembered, for this many texts at most
+ * (then forgotten all at once), and texts longer than MEMO_MAX_TEXT are always scanned.
+ */
+const MEMO_ENTRIES = 65536;
+const MEMO_MAX_TEXT = 2048;
+const NONE: readonly number[] = [];
+
 /** Rules with more literal groups than this are simply always evaluated. */
 const MAX_CLAUSES = 30;
 
@@ -134,6 +144,11 @@ export class LiteralPrefilter<T> {
   /** Keyword literal ids whose text could also be the text of a number, time, GUID… */
   private readonly keywordAnyType = new Set<number>();
   private marks: Int32Array;
+  /** Texts already scanned, per automaton: what was found in each (see idsIn). */
+  private readonly memo = new Map<AhoCorasick, Map<string, readonly number[]>>();
+  private memoSize = 0;
+  private memoMarks: Int32Array;
+  private memoStamp = 0;
   private stamp = 0;
   /** Scratch, reused for every record: literal ids found, candidates that passed. */
   private readonly found: number[] = [];
@@ -169,6 +184,7 @@ export class LiteralPrefilter<T> {
     }
     for (const [field, f] of perField) this.byField.set(field, new AhoCorasick(f.texts, f.ids));
     this.marks = new Int32Array(ids.size);
+    this.memoMarks = new Int32Array(ids.size);
   }
 
   private plan(candidates: T[]): Plan<T> {
@@ -203,6 +219,25 @@ export class LiteralPrefilter<T> {
     return plan;
   }
 
+  /** What `ac` finds in `text`, remembered (see MEMO_ENTRIES). */
+  private idsIn(ac: AhoCorasick, text: string): readonly number[] {
+    let known = this.memo.get(ac);
+    if (!known) this.memo.set(ac, (known = new Map()));
+    let ids = known.get(text);
+    if (ids === undefined) {
+      const out: number[] = [];
+      ac.mark(text, this.memoMarks, ++this.memoStamp, out);
+      ids = out.length ? out : NONE;
+      if (this.memoSize >= MEMO_ENTRIES) {
+        for (const m of this.memo.values()) m.clear();
+        this.memoSize = 0;
+      }
+      known.set(text, ids);
+      this.memoSize++;
+    }
+    return ids;
+  }
+
   /** Calls `evaluate` for each candidate that may match `doc`, in order. */
   forEach(candidates: T[], doc: EventDocument, evaluate: (entry: T) => void): void {
     const plan = this.plan(candidates);
@@ -213,7 +248,20 @@ export class LiteralPrefilter<T> {
     for (const f of plan.fields) {
       const ac = this.byField.get(f)!;
       const texts = f !== KEYWORDS ? doc.lowerTexts(f) : plan.keywordStringsOnly ? doc.stringLeafLowerTexts() : doc.leafLowerTexts();
-      for (const text of texts) ac.mark(text, marks, stamp, found);
+      for (const text of texts) {
+        if (text.length > MEMO_MAX_TEXT) {
+          ac.mark(text, marks, stamp, found);
+          continue;
+        }
+        const ids = this.idsIn(ac, text);
+        for (let k = 0; k < ids.length; k++) {
+          const id = ids[k];
+          if (marks[id] !== stamp) {
+            marks[id] = stamp;
+            found.push(id);
+          }
+        }
+      }
     }
     // Work follows the literals found: each sets its clause bit in the candidates that need it.
     const { byLiteral, full, bits, seen, always } = plan;

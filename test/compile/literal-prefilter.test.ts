@@ -81,6 +81,13 @@ describe('LiteralPrefilter', () => {
     expect(passed(doc({ Image: 'x' }, ['Invoke-Mimikatz']))).toEqual(['always', 'kw']);
   });
 
+  it('remembers what each field holds per field: a text seen in one field says nothing about another', () => {
+    expect(passed(doc({ Image: 'x\\cmd.exe', CommandLine: 'whoami' }))).toEqual(['cmd', 'always']);
+    // The same two texts, swapped between the fields: remembered results must not carry over.
+    expect(passed(doc({ Image: 'whoami', CommandLine: 'x\\cmd.exe' }))).toEqual(['always']);
+    expect(passed(doc({ Image: 'x\\cmd.exe', CommandLine: 'whoami' }))).toEqual(['cmd', 'always']);
+  });
+
   it('looks for keyword literals only in string values when no number, time, GUID or SID text could hold them', () => {
     const kw = (value: string): Predicate => ({ kind: 'keyword', test: { kind: 'contains', value, cased: false } });
     const filter = new LiteralPrefilter([{ entry: 'word', predicate: kw('mimikatz') }, { entry: 'number', predicate: kw('4624') }]);
