@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Command-line wiring only: parse options, call the stage that does the work, set the exit code.
+import './v8-flags.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runDump, type DumpFormat } from './dump.js';
 import { runFixture } from './fixture.js';
