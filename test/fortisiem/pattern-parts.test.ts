@@ -1,7 +1,7 @@
 // The small languages around a FortiSIEM subpattern: aggregate constraints, the trigger that
 // combines subpatterns, global constraints across them.
 import { describe, expect, it } from 'vitest';
-import { alwaysHolds, parseAggregate } from '../../src/rules/fortisiem/aggregate.js';
+import { parseAggregate } from '../../src/rules/fortisiem/aggregate.js';
 import { parseGlobalConstraint } from '../../src/rules/fortisiem/global-constraint.js';
 import { parseTrigger, parseTriggerOperator } from '../../src/rules/fortisiem/trigger.js';
 
@@ -36,14 +36,6 @@ describe('aggregate', () => {
     expect(() => parseAggregate('COUNT(*) 1')).toThrow(expect.objectContaining({ column: 10 }));
   });
 
-  it('alwaysHolds: true only for constraints every non-empty group meets', () => {
-    expect(alwaysHolds(null)).toBe(true);
-    expect(alwaysHolds(parseAggregate('COUNT(*) >= 1'))).toBe(true);
-    expect(alwaysHolds(parseAggregate('COUNT(*) > 0'))).toBe(true);
-    expect(alwaysHolds(parseAggregate('COUNT(*) >= 2'))).toBe(false);
-    expect(alwaysHolds(parseAggregate('COUNT(*) >= 1 AND AVG(x) > 1'))).toBe(false);
-    expect(alwaysHolds(parseAggregate('COUNT(*) >= 1 OR AVG(x) > 1'))).toBe(true);
-  });
 });
 
 describe('trigger', () => {

@@ -54,10 +54,3 @@ function unary(c: TokenCursor): Aggregate {
   if (n === undefined) throw new QueryError(`expected a number, found ${describe(v)}`, v.column);
   return { kind: 'compare', ...out, op: COMPARISONS[op.op], value: Number(n) };
 }
-
-/** True when every group with an event passes: no constraint, or COUNT(*) >= 1 / > 0 / >= 0. */
-export function alwaysHolds(a: Aggregate | null): boolean {
-  if (a === null) return true;
-  if (a.kind !== 'compare') return a.kind === 'and' ? a.items.every(alwaysHolds) : a.items.some(alwaysHolds);
-  return a.fn === 'count' && ((a.op === 'gte' && a.value <= 1) || (a.op === 'gt' && a.value < 1));
-}
