@@ -3,7 +3,7 @@
 import chalk, { Chalk } from 'chalk';
 import { findDetections } from '../engine/find-detections.js';
 import { prepareRules, type RuleInputs } from '../engine/prepare-rules.js';
-import { DEFAULT_UNIT_CHUNKS, defaultThreads, planUnits, ScanWorkerPool } from '../engine/parallel-scan.js';
+import { DEFAULT_UNIT_CHUNKS, defaultThreads, planUnits, ScanWorkerPool, workersFor } from '../engine/parallel-scan.js';
 import { formatDamage, type Damage } from '../evtx/index.js';
 import { findFiles } from '../input/find-files.js';
 import { LEVELS, type Level, type RuleProblem } from '../rules/ast.js';
@@ -75,7 +75,8 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
   const threads = o.threads ?? defaultThreads();
   const found = findFiles(paths, o);
   // Worker threads start now and prepare their rules while this thread prepares its own.
-  const pool = threads > 1 && planUnits(found.files, o.unitChunks ?? DEFAULT_UNIT_CHUNKS).length > 1 ? new ScanWorkerPool({ inputs, from, to, groupBy: fallbackGroup }, threads - 1) : undefined;
+  const workers = threads > 1 ? workersFor(planUnits(found.files, o.unitChunks ?? DEFAULT_UNIT_CHUNKS), threads, o.unitChunks !== undefined) : 0;
+  const pool = workers > 0 ? new ScanWorkerPool({ inputs, from, to, groupBy: fallbackGroup }, workers) : undefined;
   let prepared;
   try {
     prepared = prepareRules(inputs);

@@ -61,6 +61,25 @@ export function scanUnit(unit: WorkUnit, ruleSet: RuleSet, setup: WorkerSetup): 
 /** Chunks per unit of work: 4 MiB, enough to keep a thread busy, small enough to share out. */
 export const DEFAULT_UNIT_CHUNKS = 64;
 
+/**
+ * A worker first prepares its own rules (about half a second for SigmaHQ's 2,400), the time one
+ * thread needs to scan some 30 MB, and two busy cores here do only ~1.2–1.5x the work of one.
+ * Below this many chunks (128 MiB) the main thread alone is sooner: measured on 2 cores, the 277
+ * attack samples (19 MB) took 0.9 s alone and 1.25 s with a worker, a 64 MB file 1.2 s and 1.6 s;
+ * the 512 MB benchmark file 3.2 s and 2.9 s.
+ */
+const MIN_CHUNKS_FOR_WORKERS = 2048;
+
+/**
+ * Workers worth starting for these units with `threads` threads in all (the main one included).
+ * `anySize`: also for small inputs (tests that choose their own unit size use it).
+ */
+export function workersFor(units: WorkUnit[], threads: number, anySize = false): number {
+  let chunks = 0;
+  for (const u of units) chunks += u.range.count;
+  return chunks < MIN_CHUNKS_FOR_WORKERS && !anySize ? 0 : Math.max(0, Math.min(threads, units.length) - 1);
+}
+
 export function defaultThreads(): number {
   return availableParallelism();
 }
@@ -159,7 +178,7 @@ export async function scanParallel(files: string[], ruleSet: RuleSet, setup: Wor
     }
   };
 
-  const pool = given ?? new ScanWorkerPool(setup, Math.min(opts.threads, units.length) - 1);
+  const pool = given ?? new ScanWorkerPool(setup, workersFor(units, opts.threads, opts.unitChunks !== undefined));
   await new Promise<void>((resolve, reject) => {
     let settled = false;
     let busy = 0;

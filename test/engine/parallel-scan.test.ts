@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planUnits } from '../../src/engine/parallel-scan.js';
+import { planUnits, workersFor } from '../../src/engine/parallel-scan.js';
 
 describe('planUnits', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sigscan-units-'));
@@ -24,5 +24,15 @@ describe('planUnits', () => {
       { id: 3, file: b, range: { first: 0, count: 1 } },
       { id: 4, file: missing, range: { first: 0, count: 1 } },
     ]);
+  });
+
+  it('starts workers only for inputs worth their start-up, and never more than there are units to share', () => {
+    const units = (n: number, count: number) => Array.from({ length: n }, (_, id) => ({ id, file: 'f', range: { first: id * count, count } }));
+    expect(workersFor(units(277, 1), 2)).toBe(0); // many small files: the main thread alone
+    expect(workersFor(units(128, 64), 2)).toBe(1); // 512 MB
+    expect(workersFor(units(128, 64), 8)).toBe(7);
+    expect(workersFor(units(2, 2048), 8)).toBe(1);
+    expect(workersFor(units(277, 1), 2, true)).toBe(1); // tests choosing their own unit size
+    expect(workersFor(units(1, 1), 4, true)).toBe(0);
   });
 });
