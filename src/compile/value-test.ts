@@ -3,6 +3,7 @@
 // lower case with a needle lower-cased here, once.
 import type { GlobPart, ValueTest } from '../rules/ast.js';
 import type { Value } from '../evtx/values.js';
+import { literalChainMatcher } from './literal-chain-regex.js';
 import { compileRuleRegex } from './safe-regex.js';
 
 /** `text` is `valueText(value)`, `lower` is `text.toLowerCase()`. */
@@ -25,6 +26,8 @@ export function compileValueTest(test: ValueTest): ValueMatcher {
       return test.cased ? (_v, text) => re.test(text) : (_v, _t, lower) => re.test(lower);
     }
     case 'regex': {
+      const chain = literalChainMatcher(test.pattern, test.flags);
+      if (chain) return (_v, text) => chain(text);
       // A regex the loader should have reported; it never runs unprotected.
       const re = compileRuleRegex(test.pattern, test.flags);
       return re ? (_v, text) => re.test(text) : NEVER;
