@@ -14,6 +14,8 @@ export interface RulesCheckOptions {
 
 interface Entry {
   status: 'ok' | 'other-logsource' | 'needs-input' | 'unsupported' | 'invalid';
+  /** A disabled rule (FortiSIEM `status: disabled`, `<active>false</active>`): a scan leaves it out unless asked. */
+  disabled?: true;
   file: string;
   line?: number;
   column?: number;
@@ -26,7 +28,10 @@ export function runRulesCheck(paths: string[], o: RulesCheckOptions, stderr: (s:
   // The same preparation a scan makes, with every rule selected (disabled ones too).
   const { loaded, ruleSet: set } = prepareRules({ rules: paths, placeholders: o.placeholders, mapping: o.mapping ?? [], selection: { includeDisabled: true }, version: VERSION });
   const entries: Entry[] = [];
-  for (const c of set.compiled) entries.push({ status: 'ok', file: c.rule.path, line: c.rule.line, id: c.rule.id, title: c.rule.title });
+  for (const c of set.compiled) {
+    const disabled = c.rule.disabled ? { disabled: true as const, reason: 'disabled: a scan runs it only with --include-disabled' } : {};
+    entries.push({ status: 'ok', file: c.rule.path, line: c.rule.line, id: c.rule.id, title: c.rule.title, ...disabled });
+  }
   for (const n of set.notRunnable) {
     const status = n.kind === 'not-applicable' ? 'other-logsource' : n.kind;
     entries.push({ status, file: n.rule.path, line: n.rule.line, id: n.rule.id, title: n.rule.title, reason: n.reason });

@@ -95,7 +95,8 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
   }
   if (ruleSet.compiled.length === 0) {
     pool?.close();
-    stderr(`sigscan: no rule to run (${loaded.rules.length} loaded, ${selected.length} selected, ${invalid.length} invalid)`);
+    const disabled = o.includeDisabled ? 0 : loaded.rules.filter((r) => r.disabled).length;
+    stderr(`sigscan: no rule to run (${loaded.rules.length} loaded, ${selected.length} selected, ${invalid.length} invalid${disabled ? `, ${disabled} disabled: --include-disabled runs them` : ''})`);
     return 2;
   }
 

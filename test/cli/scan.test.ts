@@ -124,6 +124,18 @@ describe('sigscan scan', () => {
     expect((await scan({ rule: ['no such rule'] })).status).toBe(2);
   });
 
+  it('with only disabled rules, exit 2 says they are disabled and how to run them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sigscan-disabled-'));
+    writeFileSync(
+      join(dir, 'off.yml'),
+      "id: OFF_1\nname: 'Off'\nstatus: disabled\nseverity: 5\nwindow: 60\nsubpatterns:\n  - name: A\n    query: 'serviceName = \"PSEXESVC\"'\n    groupBy: [hostName]\n    aggregate: COUNT(*) >= 1\n",
+    );
+    const r = await scan({ rules: [dir] });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no rule to run \(1 loaded, 0 selected, 0 invalid, 1 disabled: --include-disabled runs them\)/);
+    expect((await scan({ rules: [dir], includeDisabled: true })).detections.map((d) => d.group.hostName)).toEqual(['WS01', 'WS02', 'WS02']); // WS02's two a day apart: two windows
+  });
+
   it('the table shows detections with no raw control characters from the log', async () => {
     const r = await scan({ format: 'table' });
     expect(r.text).toMatch(/PSexec service installation/);
