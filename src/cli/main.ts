@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Command-line wiring only: parse options, call the stage that does the work, set the exit code.
 import './v8-flags.js';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runDump, type DumpFormat } from './dump.js';
 import { runFixture } from './fixture.js';
@@ -28,6 +30,10 @@ export function buildProgram(): Command {
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
   const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+  // Options that may be given several times take one value each (repeat the option for more): a
+  // variadic option would swallow the paths after it, and `sigscan -r rules logs/` would find no
+  // logs to scan.
+  const repeat = (v: string, prev: string[] = []) => [...prev, v];
   const positive = (v: string) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
@@ -37,20 +43,20 @@ export function buildProgram(): Command {
     .command('scan', { isDefault: true })
     .description('scan EVTX files and folders with the rules (the default command)')
     .argument('<paths...>', 'EVTX files or folders (searched recursively for *.evtx)')
-    .option('-r, --rules <path...>', 'rule files or folders (default: the bundled rules)')
+    .option('-r, --rules <path>', 'rule file or folder; repeat for more (default: the bundled rules)', repeat)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'jsonl']).default('table'))
     .option('-o, --output <file>', 'write results to a file instead of stdout')
     .addOption(new Option('--min-level <level>', 'only rules at or above this level').choices([...LEVELS]))
     .option('--status <list>', 'only rules with these statuses (comma-separated)', list)
-    .option('--tags <glob...>', 'only rules with a tag matching one of these globs')
-    .option('--rule <glob...>', 'only rules whose id or title matches one of these globs')
+    .option('--tags <glob>', 'only rules with a tag matching this glob; repeat for more', repeat)
+    .option('--rule <glob>', 'only rules whose id or title matches this glob; repeat for more', repeat)
     .option('--include-disabled', 'also run disabled rules (FortiSIEM status: disabled / <active>false</active>)')
     .option('--from <time>', 'only events at or after this time (ISO 8601, UTC unless an offset is given)')
     .option('--to <time>', 'only events at or before this time')
-    .option('--include <glob...>', 'only files matching these globs (default **/*.evtx)')
-    .option('--exclude <glob...>', 'skip files matching these globs')
+    .option('--include <glob>', 'only files matching this glob; repeat for more (default **/*.evtx)', repeat)
+    .option('--exclude <glob>', 'skip files matching this glob; repeat for more', repeat)
     .option('--group-by <fields>', 'group hits of rules without their own group-by by these fields (comma-separated)')
-    .option('--mapping <file...>', 'extra or overriding logsource mappings and FortiSIEM attributes (YAML)')
+    .option('--mapping <file>', 'extra or overriding logsource mappings and FortiSIEM attributes (YAML); repeat for more', repeat)
     .option('--placeholders <dir>', 'values for |expand placeholders: NAME.txt files, one value a line')
     .option('--max-events <n>', 'events kept per detection in the output', positive, 100)
     .addOption(new Option('--fail-on <level>', 'exit 1 when a detection at or above this level is found').choices([...LEVELS]))
@@ -71,7 +77,7 @@ export function buildProgram(): Command {
     .argument('<paths...>', 'rule files or folders')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .option('--mapping <file...>', 'extra or overriding logsource mappings (YAML)')
+    .option('--mapping <file>', 'extra or overriding logsource mappings (YAML); repeat for more', repeat)
     .option('--placeholders <dir>', 'values for |expand placeholders')
     .action((paths: string[], o: RulesCheckOptions) => {
       process.exitCode = runRulesCheck(paths, o, stderr);
@@ -81,10 +87,8 @@ export function buildProgram(): Command {
     .command('test')
     .description('run rule regression tests: SigmaHQ info.yml folders and *.test.yml files (expected hits per EVTX)')
     .argument('<paths...>', 'test files or folders (searched recursively for info.yml and *.test.yml)')
-    // One path per -r and --mapping (repeat them for more), so `sigscan test -r RULES TESTS`
-    // reads as it looks.
-    .option('-r, --rules <path>', 'rule file or folder for tests that name none; repeat for more (default: the bundled rules)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--mapping <file>', 'extra or overriding logsource mappings (YAML); repeat for more', (v: string, prev: string[] = []) => [...prev, v])
+    .option('-r, --rules <path>', 'rule file or folder for tests that name none; repeat for more (default: the bundled rules)', repeat)
+    .option('--mapping <file>', 'extra or overriding logsource mappings (YAML); repeat for more', repeat)
     .option('--placeholders <dir>', 'values for |expand placeholders: NAME.txt files, one value a line')
     .option('--include-disabled', 'also run disabled rules (FortiSIEM status: disabled)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -101,8 +105,8 @@ export function buildProgram(): Command {
     .argument('<paths...>', 'EVTX files or folders (searched recursively for *.evtx)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['jsonl', 'json', 'xml']).default('jsonl'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .option('--include <glob...>', 'only files matching these globs (default **/*.evtx)')
-    .option('--exclude <glob...>', 'skip files matching these globs')
+    .option('--include <glob>', 'only files matching this glob; repeat for more (default **/*.evtx)', repeat)
+    .option('--exclude <glob>', 'skip files matching this glob; repeat for more', repeat)
     .option('-q, --quiet', 'do not print damage warnings')
     .option('--strict', 'exit 2 when any input file is damaged')
     .action((paths: string[], o: { format: DumpFormat; output?: string; include?: string[]; exclude?: string[]; quiet?: boolean; strict?: boolean }) => {
@@ -137,4 +141,6 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// Run only as the program itself (tests import buildProgram).
+const entry = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : '';
+if (entry === import.meta.url) void main();
