@@ -36,9 +36,18 @@ export function runRulesCheck(paths: string[], o: RulesCheckOptions, stderr: (s:
     const status = n.kind === 'not-applicable' ? 'other-logsource' : n.kind;
     entries.push({ status, file: n.rule.path, line: n.rule.line, id: n.rule.id, title: n.rule.title, reason: n.reason });
   }
+  // A named rule with several mistakes is one invalid rule: its reasons are listed together.
+  const invalidByRule = new Map<string, Entry>();
   for (const p of loaded.problems) {
     if (p.kind !== 'invalid') continue;
-    entries.push({ status: 'invalid', file: p.file, ...(p.line ? { line: p.line } : {}), ...(p.column ? { column: p.column } : {}), ...(p.rule ? { title: p.rule } : {}), reason: p.reason });
+    const known = p.rule ? invalidByRule.get(`${p.file}\0${p.rule}`) : undefined;
+    if (known) {
+      known.reason += `; line ${p.line ?? '?'}${p.column ? `:${p.column}` : ''}: ${p.reason}`;
+      continue;
+    }
+    const entry: Entry = { status: 'invalid', file: p.file, ...(p.line ? { line: p.line } : {}), ...(p.column ? { column: p.column } : {}), ...(p.rule ? { title: p.rule } : {}), reason: p.reason };
+    if (p.rule) invalidByRule.set(`${p.file}\0${p.rule}`, entry);
+    entries.push(entry);
   }
   // Unsupported documents that never became rules (correlations, FortiSIEM files for now).
   const ruleKeys = new Set(loaded.rules.map((r) => `${r.path}:${r.line}`));
@@ -71,7 +80,7 @@ export function runRulesCheck(paths: string[], o: RulesCheckOptions, stderr: (s:
     }
     const loadedCount = summary.rules - summary.invalid - summary.unsupported;
     out.write(
-      `summary: ${summary.rules} rules in ${summary.files} files: ${summary.ok} run on EVTX, ${summary.otherLogsource} for other log sources, ` +
+      `summary: ${summary.rules} rule${summary.rules === 1 ? '' : 's'} in ${summary.files} file${summary.files === 1 ? '' : 's'}: ${summary.ok} run on EVTX, ${summary.otherLogsource} for other log sources, ` +
         `${summary.needsInput} need placeholder values, ${summary.unsupported} partly unsupported, ${summary.invalid} invalid ` +
         `(${((100 * loadedCount) / Math.max(1, summary.rules)).toFixed(2)}% load fully)` +
         (loaded.skipped ? `; ${loaded.skipped} YAML document${loaded.skipped === 1 ? '' : 's'} with no rule keys skipped` : '') +

@@ -33,4 +33,14 @@ describe('sigscan rules check', () => {
     expect(rules.find((e) => e.id === 'OFF_1')).toMatchObject({ status: 'ok', disabled: true });
     expect(rules.find((e) => e.id === 'ON_1')?.disabled).toBeUndefined();
   });
+
+  it('a rule with several mistakes is one invalid rule listing them all', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sigscan-rules-check-'));
+    writeFileSync(join(dir, 'two.yml'), 'title: Two mistakes\nlogsource: {product: windows}\ndetection:\n  sel:\n    Image|nosuchmod: x\n    CommandLine|alsobad: y\n  condition: sel\n');
+    const out = join(dir, 'report');
+    expect(runRulesCheck([dir], { format: 'text', output: out }, () => {})).toBe(1);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^invalid +\S*two\.yml:5 {2}Two mistakes: sel: unknown modifier nosuchmod; line 6: sel: unknown modifier alsobad$/m);
+    expect(text).toMatch(/^summary: 1 rule in 1 file: .* 1 invalid /m);
+  });
 });
