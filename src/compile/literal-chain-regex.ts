@@ -8,7 +8,7 @@
 // syntax; pieces of characters written as themselves or as escaped punctuation, without letters
 // (so the `i` flag cannot matter); `.` stops at line ends unless the `s` flag is set, so without
 // it the pieces must fall on one line.
-import { parsePattern } from './regex-syntax.js';
+import { parseIfValid } from './regex-syntax.js';
 
 const LETTER = /\p{L}/u;
 const LINE_END = /[\n\r\u2028\u2029]/;
@@ -16,13 +16,8 @@ const LINE_END = /[\n\r\u2028\u2029]/;
 /** A matcher equivalent to `new RegExp(pattern, flags).test`, or null when the pattern is not a literal chain. */
 export function literalChainMatcher(pattern: string, flags: string): ((text: string) => boolean) | null {
   if (/[^ims]/.test(flags)) return null;
-  try {
-    new RegExp(pattern, flags);
-  } catch {
-    return null;
-  }
-  const root = parsePattern(pattern).root;
-  if (root.t !== 'seq') return null;
+  const root = parseIfValid(pattern, flags);
+  if (root?.t !== 'seq') return null;
   const literals: string[] = [''];
   for (const item of root.items) {
     if (item.t === 'repeat' && item.src === '*' && item.body.t === 'atom' && item.body.src === '.') literals.push('');

@@ -7,16 +7,11 @@
 // The text is compared lower-cased with lower-cased values, so only ASCII counts. Under the `i`
 // flag, `k` and `s` also end a run: with Unicode case folding the Kelvin sign and the long s
 // match them, and lower-casing a value does not turn those into `k` or `s`.
-import { parsePattern, type RegexNode } from './regex-syntax.js';
+import { parseIfValid, type RegexNode } from './regex-syntax.js';
 
 export function regexRequiredText(pattern: string, flags: string): string | null {
-  try {
-    new RegExp(pattern, flags);
-  } catch {
-    return null;
-  }
-  const root = parsePattern(pattern).root;
-  if (root.t !== 'seq') return null;
+  const root = parseIfValid(pattern, flags);
+  if (root?.t !== 'seq') return null;
   const foldCase = flags.includes('i');
   const runs: string[] = [];
   let run = '';

@@ -29,6 +29,16 @@ const HEX2 = /[0-9A-Fa-f]{2}/y;
 const HEX4 = /[0-9A-Fa-f]{4}/y;
 const SIMPLE_ESCAPES: Record<string, number> = { t: 9, n: 10, v: 11, f: 12, r: 13 };
 
+/** The tree of a pattern, or null when JavaScript does not accept it with these flags. */
+export function parseIfValid(pattern: string, flags: string): RegexNode | null {
+  try {
+    new RegExp(pattern, flags);
+  } catch {
+    return null;
+  }
+  return parsePattern(pattern).root;
+}
+
 /** The tree of a pattern that `new RegExp(pattern)` accepts (check that first). */
 export function parsePattern(source: string): Parsed {
   const { groups, named } = countGroups(source);
