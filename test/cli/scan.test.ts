@@ -5,27 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScan, type ScanCliOptions } from '../../src/cli/scan.js';
-import { ValueType as T } from '../../src/evtx/value-types.js';
-import { ChunkWriter, el, fileHeader, hex, inst, sub, vFileTime, vStr, vU16, type TemplateSpec } from '../evtx/binxml-builder.js';
-
-const service7045: TemplateSpec = {
-  guid: hex('07045000 0000 0000 0000 000000007045'),
-  nodes: [
-    el('Event', { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' }, [
-      el('System', {}, [
-        el('Provider', { Name: sub(0, T.String) }),
-        el('EventID', {}, [sub(1, T.UInt16)]),
-        el('TimeCreated', { SystemTime: sub(2, T.FileTime) }),
-        el('Channel', {}, [sub(3, T.String)]),
-        el('Computer', {}, [sub(4, T.String)]),
-      ]),
-      el('EventData', {}, [el('Data', { Name: 'ServiceName' }, [sub(5, T.String)]), el('Data', { Name: 'ImagePath' }, [sub(6, T.String)])]),
-    ]),
-  ],
-};
-
-/** FILETIME ticks for an ISO time. */
-const ticks = (iso: string) => (BigInt(Date.parse(iso)) + 11644473600000n) * 10000n;
+import { evtxFile } from '../helpers/events-file.js';
 
 const events = [
   { host: 'WS01', service: 'PSEXESVC', image: '%SystemRoot%\\PSEXESVC.exe', time: '2024-05-01T10:00:00Z' },
@@ -34,24 +14,16 @@ const events = [
   { host: 'WS01', service: 'Spooler', image: 'C:\\Windows\\System32\\spoolsv.exe', time: '2024-05-01T12:00:00Z' },
 ];
 
-function evtxFile(): string {
-  const w = new ChunkWriter();
-  let last = 0;
-  events.forEach((e, i) => {
-    last = w.record(i + 1, ticks(e.time), [
-      inst(service7045, [vStr('Service Control Manager'), vU16(7045), vFileTime(ticks(e.time)), vStr('System'), vStr(e.host), vStr(e.service), vStr(e.image)]),
-    ]);
-  });
-  const chunk = w.finishChunk({ firstId: 1, lastId: events.length, lastRecordOffset: last });
-  const dir = mkdtempSync(join(tmpdir(), 'sigscan-scan-'));
-  const file = join(dir, 'System.evtx');
-  writeFileSync(file, Buffer.concat([fileHeader(1, events.length + 1), chunk]));
-  return file;
-}
+/** The events as System 7045 records from the Service Control Manager, in one file. */
+const evtxFileOfEvents = () =>
+  evtxFile(
+    events.map((e) => ({ channel: 'System', provider: 'Service Control Manager', eventId: 7045, computer: e.host, time: e.time, data: { ServiceName: e.service, ImagePath: e.image } })),
+    'System.evtx',
+  );
 
 // Keep the rule cache of these runs out of the user's home.
 process.env.SIGSCAN_CACHE_DIR = mkdtempSync(join(tmpdir(), 'sigscan-cache-'));
-const file = evtxFile();
+const file = evtxFileOfEvents();
 const PSEXEC_SERVICE = '6e734c27-c117-4f91-a193-caf9d2547879';
 
 async function scan(extra: Partial<ScanCliOptions> = {}, paths = [file]) {

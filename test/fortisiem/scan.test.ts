@@ -10,7 +10,7 @@ import { runScan, type ScanCliOptions } from '../../src/cli/scan.js';
 import { buildRuleSet } from '../../src/compile/rule-set.js';
 import { loadLogsourceMap } from '../../src/mappings/logsource-map.js';
 import { loadRuleFile } from '../../src/rules/load-rules.js';
-import { evtxFile, type EventSpec } from './events.js';
+import { evtxFile, type EventSpec } from '../helpers/events-file.js';
 import { SMBEXEC_XML } from './smbexec-xml.js';
 
 process.env.SIGSCAN_CACHE_DIR = mkdtempSync(join(tmpdir(), 'sigscan-cache-'));

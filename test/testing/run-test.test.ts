@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runTest } from '../../src/cli/test.js';
-import { evtxFile } from '../fortisiem/events.js';
+import { evtxFile } from '../helpers/events-file.js';
 import { CMD, CMD_RULE, NOTEPAD, PWSH, PWSH_RULE, evtxOf, put, runTestCommand, workspace } from './helpers.js';
 
 /** A workspace with logs/mixed.evtx (2 cmd, 1 powershell, 1 notepad) and tests/<name>. */
