@@ -51,12 +51,19 @@ export function scanFiles(files: string[], rules: RuleSet, opts: ScanOptions): S
 export function scanFile(file: string, range: ChunkRange | undefined, rules: RuleSet, opts: ScanOptions): { records: number; damaged: number; readable: boolean } {
   const timed = opts.from !== undefined || opts.to !== undefined;
   let damaged = 0;
-  const hit = (c: CompiledRule, doc: EvtxDocument) => {
-    if (c.pattern) return opts.onHit(c, [], summarize(file, doc), patternFacts(c.pattern, doc));
-    const fields = opts.groupFields(c.rule);
-    opts.onHit(c, fields.map((f) => doc.texts(f)[0] ?? ''), summarize(file, doc));
+  // A record that several rules match is summarised once: the summary of the last hit is kept.
+  let shownDoc: EvtxDocument | null = null;
+  let shown: EventSummary | null = null;
+  const summary = (doc: EvtxDocument): EventSummary => {
+    if (shownDoc !== doc) [shownDoc, shown] = [doc, summarize(file, doc)];
+    return shown!;
   };
-  const summary = readEvtxFile(file, {
+  const hit = (c: CompiledRule, doc: EvtxDocument) => {
+    if (c.pattern) return opts.onHit(c, [], summary(doc), patternFacts(c.pattern, doc));
+    const fields = opts.groupFields(c.rule);
+    opts.onHit(c, fields.map((f) => doc.texts(f)[0] ?? ''), summary(doc));
+  };
+  const read = readEvtxFile(file, {
     damage: (d) => {
       damaged++;
       opts.onDamage(d);
@@ -73,7 +80,7 @@ export function scanFile(file: string, range: ChunkRange | undefined, rules: Rul
       else for (let i = 0; i < candidates.length; i++) if (candidates[i].match(doc)) hit(candidates[i], doc);
     },
   }, range);
-  return { records: summary.records, damaged, readable: summary.readable };
+  return { records: read.records, damaged, readable: read.readable };
 }
 
 function patternFacts(p: CompiledPattern, doc: EvtxDocument): PatternFacts {
