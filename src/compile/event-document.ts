@@ -2,8 +2,9 @@
 // leaf values for keyword search. EVTX records, fixtures and plain JSON events all present this
 // interface, so a matcher never knows where its values come from.
 import type { Value } from '../evtx/values.js';
+import type { RawValueVisitor } from '../evtx/fields.js';
 
-export type { Value };
+export type { Value, RawValueVisitor };
 
 export interface EventDocument {
   /** Every value of a field (empty when absent). Names as in design.md §4, dotted paths too. */
@@ -17,9 +18,14 @@ export interface EventDocument {
   /** Lower-cased `leafTexts()`, computed once per event. */
   leafLowerTexts(): readonly string[];
   /**
-   * Lower-cased texts of the string-typed leaf values only (for the prefilter: numbers, times,
-   * GUIDs… need not be decoded for a literal they cannot hold). A document that does not know
-   * value types may return all leaves.
+   * Every non-null value of `values(field)` passed to `visitor`: raw bytes where the document has
+   * them (for the prefilter's memo), else decoded.
    */
-  stringLeafLowerTexts(): readonly string[];
+  visitValues(field: string, visitor: RawValueVisitor): void;
+  /**
+   * Every non-null leaf value (those of `leafTexts`, arrays as one value) passed to `visitor`.
+   * With `stringsOnly`, values of other types may be left out (for the prefilter: numbers, times,
+   * GUIDs… need not be read for a literal they cannot hold).
+   */
+  visitLeaves(stringsOnly: boolean, visitor: RawValueVisitor): void;
 }

@@ -3,8 +3,10 @@
 // per field then tells, for all rules at once, which are worth evaluating. It never changes a
 // result: a rule without such groups is always evaluated.
 import type { GlobPart, Predicate } from '../rules/ast.js';
-import type { EventDocument } from './event-document.js';
+import type { EventDocument, RawValueVisitor, Value } from './event-document.js';
+import { decodeValue, valueText } from '../evtx/values.js';
 import { AhoCorasick } from './aho-corasick.js';
+import { RawValueMemo } from './raw-value-memo.js';
 import { regexRequiredText } from './regex-required-text.js';
 
 export interface Literal {
@@ -121,8 +123,11 @@ const NONE: readonly number[] = [];
 const MAX_CLAUSES = 30;
 
 interface Plan<T> {
-  /** Fields to scan for this candidate list. */
+  /** Fields to scan for this candidate list, and their automata. */
   fields: string[];
+  automata: AhoCorasick[];
+  /** Per field: the raw memo's tag for its automaton and text form (see scanRaw). */
+  tags: number[];
   /** Keyword literals here can only be in string values (see NON_STRING_TEXT). */
   keywordStringsOnly: boolean;
   /** Candidates evaluated whatever the literals (no literal groups), by position. */
@@ -139,6 +144,8 @@ interface Plan<T> {
 
 export class LiteralPrefilter<T> {
   private readonly byField = new Map<string, AhoCorasick>();
+  /** Automaton → its number (part of the raw memo's key). */
+  private readonly automatonId = new Map<AhoCorasick, number>();
   private readonly literalsOf = new Map<T, number[][] | null>();
   private readonly fieldsOf = new Map<T, string[]>();
   private readonly plans = new WeakMap<T[], Plan<T>>();
@@ -152,6 +159,17 @@ export class LiteralPrefilter<T> {
   private memoMarks: Int32Array;
   private memoStamp = 0;
   private stamp = 0;
+  /** Values seen before, by their raw bytes: what each automaton found in them. */
+  private readonly rawMemo = new RawValueMemo(MEMO_ENTRIES, 4 << 20, 2 * MEMO_MAX_TEXT);
+  /** The field being scanned: its automaton, the memo tag of its automaton and text form. */
+  private ac: AhoCorasick | null = null;
+  private tag = 0;
+  private leafMode = false;
+  /** Receives the scanned field's values from the document. */
+  private readonly visitor: RawValueVisitor = {
+    raw: (bytes, type, offset, size) => this.scanRaw(bytes, type, offset, size),
+    decoded: (v) => this.scanDecoded(v),
+  };
   /** Scratch, reused for every record: literal ids found, candidates that passed. */
   private readonly found: number[] = [];
   private readonly passing: number[] = [];
@@ -184,7 +202,11 @@ export class LiteralPrefilter<T> {
       this.literalsOf.set(entry, mine);
       this.fieldsOf.set(entry, [...new Set(lits.flat().map((l) => l.field))]);
     }
-    for (const [field, f] of perField) this.byField.set(field, new AhoCorasick(f.texts, f.ids));
+    for (const [field, f] of perField) {
+      const ac = new AhoCorasick(f.texts, f.ids);
+      this.byField.set(field, ac);
+      this.automatonId.set(ac, this.automatonId.size);
+    }
     this.marks = new Int32Array(ids.size);
     this.memoMarks = new Int32Array(ids.size);
   }
@@ -215,7 +237,7 @@ export class LiteralPrefilter<T> {
         });
       });
       const n = candidates.length;
-      plan = { fields: [...fields], keywordStringsOnly, always, byLiteral, full, bits: new Int32Array(n), seen: new Int32Array(n), candidates };
+      plan = { fields: [...fields], automata: [...fields].map((f) => this.byField.get(f)!), tags: [...fields].map((f) => (this.automatonId.get(this.byField.get(f)!)! << 9) | (f === KEYWORDS ? 256 : 0)), keywordStringsOnly, always, byLiteral, full, bits: new Int32Array(n), seen: new Int32Array(n), candidates };
       this.plans.set(candidates, plan);
     }
     return plan;
@@ -243,30 +265,61 @@ export class LiteralPrefilter<T> {
     return ids;
   }
 
+  /** Marks the ids found in the field being scanned (`ids` from a memo or a scan). */
+  private add(ids: readonly number[]): void {
+    const marks = this.marks;
+    const stamp = this.stamp;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k];
+      if (marks[id] !== stamp) {
+        marks[id] = stamp;
+        this.found.push(id);
+      }
+    }
+  }
+
+  /** Lower-cased texts of a value as the field being scanned reads them (leaves: array items apart). */
+  private lowerTextsOf(v: Value): string[] {
+    if (this.leafMode && Array.isArray(v)) return v.map((x) => valueText(x).toLowerCase());
+    return [valueText(v).toLowerCase()];
+  }
+
+  /** A value given as bytes: its ids from the raw memo, or decoded and scanned (then remembered). */
+  private scanRaw(bytes: Uint8Array, type: number, offset: number, size: number): void {
+    const memo = this.rawMemo;
+    if (size > memo.maxBytes) return this.scanDecoded(decodeValue(bytes, type, offset, size, bytes.length));
+    const tag = this.tag | type;
+    let ids = memo.get(tag, bytes, offset, size);
+    if (ids === undefined) {
+      const out: number[] = [];
+      for (const text of this.lowerTextsOf(decodeValue(bytes, type, offset, size, bytes.length))) this.ac!.mark(text, this.memoMarks, ++this.memoStamp, out);
+      ids = out.length ? out : NONE;
+      memo.remember(tag, bytes, offset, size, ids);
+    }
+    this.add(ids);
+  }
+
+  private scanDecoded(v: Value): void {
+    const ac = this.ac!;
+    for (const text of this.lowerTextsOf(v)) {
+      if (text.length > MEMO_MAX_TEXT) ac.mark(text, this.marks, this.stamp, this.found);
+      else this.add(this.idsIn(ac, text));
+    }
+  }
+
   /** Calls `evaluate` for each candidate that may match `doc`, in order. */
   forEach(candidates: T[], doc: EventDocument, evaluate: (entry: T) => void): void {
     const plan = this.plan(candidates);
     const stamp = ++this.stamp;
-    const marks = this.marks;
     const found = this.found;
     found.length = 0;
-    for (const f of plan.fields) {
-      const ac = this.byField.get(f)!;
-      const texts = f !== KEYWORDS ? doc.lowerTexts(f) : plan.keywordStringsOnly ? doc.stringLeafLowerTexts() : doc.leafLowerTexts();
-      for (const text of texts) {
-        if (text.length > MEMO_MAX_TEXT) {
-          ac.mark(text, marks, stamp, found);
-          continue;
-        }
-        const ids = this.idsIn(ac, text);
-        for (let k = 0; k < ids.length; k++) {
-          const id = ids[k];
-          if (marks[id] !== stamp) {
-            marks[id] = stamp;
-            found.push(id);
-          }
-        }
-      }
+    for (let k = 0; k < plan.fields.length; k++) {
+      const f = plan.fields[k];
+      this.ac = plan.automata[k];
+      this.tag = plan.tags[k];
+      this.leafMode = f === KEYWORDS;
+      if (this.leafMode) doc.visitLeaves(plan.keywordStringsOnly, this.visitor);
+      else doc.visitValues(f, this.visitor);
     }
     // Work follows the literals found: each sets its clause bit in the candidates that need it.
     const { byLiteral, full, bits, seen, always } = plan;

@@ -1,7 +1,7 @@
 // An EVTX record seen as an EventDocument: fields by name (EventData names, System elements,
 // `Element_Attribute`, UserData leaves, unnamed `Data`), dotted `Event.…` paths through the
 // record's JSON, and every leaf value for keywords. Values are decoded once per record and field.
-import type { EventDocument } from '../compile/event-document.js';
+import type { EventDocument, RawValueVisitor } from '../compile/event-document.js';
 import type { EvtxRecord } from '../evtx/index.js';
 import { valueText, type Value } from '../evtx/values.js';
 import type { Json } from '../evtx/render-json.js';
@@ -30,7 +30,6 @@ export class EvtxDocument implements EventDocument {
   private cache = new Map<string, FieldCache>();
   private leaves: string[] | null = null;
   private lowerLeaves: string[] | null = null;
-  private lowerStringLeaves: string[] | null = null;
 
   constructor(readonly record: EvtxRecord) {}
 
@@ -102,13 +101,14 @@ export class EvtxDocument implements EventDocument {
     return this.leaves;
   }
 
-  stringLeafLowerTexts(): readonly string[] {
-    if (this.lowerLeaves) return this.lowerLeaves;
-    if (!this.lowerStringLeaves) {
-      const out: string[] = (this.lowerStringLeaves = []);
-      this.record.fields.forEachString((s) => out.push(s.toLowerCase()));
-    }
-    return this.lowerStringLeaves;
+  visitValues(field: string, visitor: RawValueVisitor): void {
+    // A record's own field, read where it lies; other names (attributes, paths…) by values().
+    if (this.record.fields.visitValues(field, visitor) > 0) return;
+    for (const v of this.values(field)) if (v !== null) visitor.decoded(v);
+  }
+
+  visitLeaves(stringsOnly: boolean, visitor: RawValueVisitor): void {
+    this.record.fields.visitLeaves(stringsOnly, visitor);
   }
 
   leafLowerTexts(): readonly string[] {

@@ -24,6 +24,16 @@ interface Slot {
 /** A field with where it sits: name, value, and whether it is a System field. */
 type Entry = [string, Value, boolean];
 
+/**
+ * Receives values as they lie in the chunk, for readers that key on raw bytes (the prefilter's
+ * memo), or decoded when a value is not one substitution. Null values are not passed.
+ */
+export interface RawValueVisitor {
+  /** `size` bytes of value type `type` at `offset` of `bytes`: what decodeValue reads. */
+  raw(bytes: Uint8Array, type: number, offset: number, size: number): void;
+  decoded(value: Value): void;
+}
+
 interface Layout {
   slots: Slot[];
   /** Slots with a fixed name, by name, in document order. */
@@ -152,6 +162,32 @@ class Scope {
     return s;
   }
 
+  /**
+   * Passes the slot's value to `visitor` without decoding it when it is one substitution; returns
+   * 1 when `collect` would list the slot (a null element counts, a null attribute does not).
+   */
+  visitSlot(slot: Slot, visitor: RawValueVisitor): number {
+    const parts = slot.parts;
+    const values = this.values;
+    const p = parts.length === 1 ? parts[0] : null;
+    if (p !== null && p.kind === 'subst' && values) {
+      if ((p.optional && p.type === ValueType.Null) || p.index >= values.count) return slot.attribute ? 0 : 1;
+      const type = values.type(p.index);
+      const offset = values.offset(p.index);
+      const size = values.size(p.index);
+      // Out of bounds: decoding reports it, as a read of the value would.
+      if (offset + size <= this.ctx.bytes.length && type !== ValueType.BinXml && type !== ValueType.EvtXml) {
+        if (type === ValueType.Null) return slot.attribute ? 0 : 1;
+        visitor.raw(this.ctx.bytes, type, offset, size);
+        return 1;
+      }
+    }
+    const v = this.slotValue(slot);
+    if (v === null) return slot.attribute ? 0 : 1;
+    visitor.decoded(v);
+    return 1;
+  }
+
   /** The type of substitution `i` in this record (-1 when absent or there are no values). */
   substitutionType(i: number): number {
     return this.values ? this.values.type(i) : -1;
@@ -215,6 +251,14 @@ class Scope {
     return { scopes, flat };
   }
 
+  /** `visitSlot` for each slot of a fixed-name field; only for simple scopes (see isSimple). */
+  visitNamed(name: string, visitor: RawValueVisitor): number {
+    const own = this.layout.byName.get(name);
+    let n = 0;
+    if (own) for (let k = 0; k < own.length; k++) n += this.visitSlot(this.layout.slots[own[k]], visitor);
+    return n;
+  }
+
   /** Values of a fixed-name field; only for simple scopes (see isSimple). */
   collect(name: string, out: Value[]): void {
     const own = this.layout.byName.get(name);
@@ -253,11 +297,6 @@ class Scope {
   private nestedInstance(inst: InstanceNode, out: Entry[]): void {
     if (inst.template) new Scope(this.ctx, layoutOf(inst.template), inst.values).entries(out);
   }
-}
-
-function eachText(v: Value, fn: (text: string) => void): void {
-  if (Array.isArray(v)) for (const x of v) fn(valueText(x));
-  else if (v !== null) fn(valueText(v));
 }
 
 function buildFlatLayout(outer: Layout, scopes: Scope[], nestedAt: number[]): FlatLayout {
@@ -340,6 +379,47 @@ export class RecordFields {
     return out;
   }
 
+  /**
+   * Every value of a field, as `all(name)` lists them, passed to `visitor` (raw where it can be;
+   * nulls left out). Returns how many values `all(name)` has.
+   */
+  visitValues(name: string, visitor: RawValueVisitor): number {
+    if (this.scope.isSimple()) return this.scope.visitNamed(name, visitor);
+    const view = this.flatView();
+    if (view) {
+      const at = view.flat.byName.get(name);
+      let n = 0;
+      if (at) for (const i of at) n += view.scopes[view.flat.scopeOf[i]].visitSlot(view.flat.slots[i], visitor);
+      return n;
+    }
+    const all = this.all(name);
+    for (const v of all) if (v !== null) visitor.decoded(v);
+    return all.length;
+  }
+
+  /**
+   * Every leaf value (as `forEach` gives them; nulls left out) passed to `visitor`; with
+   * `stringsOnly`, only string-typed ones where the record's layout tells types apart (values
+   * whose slot is constant text or several parts are always given).
+   */
+  visitLeaves(stringsOnly: boolean, visitor: RawValueVisitor): void {
+    const view = this.scope.isSimple() ? null : this.flatView();
+    if (!view && !this.scope.isSimple()) {
+      this.forEach((_, v) => v !== null && visitor.decoded(v));
+      return;
+    }
+    const slots = view ? view.flat.slots : this.scope.layoutSlots();
+    for (let i = 0; i < slots.length; i++) {
+      const scope = view ? view.scopes[view.flat.scopeOf[i]] : this.scope;
+      const slot = slots[i];
+      if (stringsOnly && slot.parts.length === 1 && slot.parts[0].kind === 'subst') {
+        const base = scope.substitutionType(slot.parts[0].index) & ~ARRAY_FLAG;
+        if (base !== ValueType.String && base !== ValueType.AnsiString) continue;
+      }
+      scope.visitSlot(slot, visitor);
+    }
+  }
+
   /** The first value of a field; undefined when the record has no such field. */
   get(name: string): Value | undefined {
     const all = this.all(name);
@@ -371,30 +451,6 @@ export class RecordFields {
   forEach(fn: (name: string, value: Value) => void): void {
     const all = this.locatedEntries();
     for (let i = 0; i < all.length; i++) fn(all[i][0], all[i][1]);
-  }
-
-  /**
-   * Calls `fn` with the text of every string-typed value (each element of a string array), in
-   * no promised order, without decoding values of other types. Records without a flat layout
-   * give the text of every value instead.
-   */
-  forEachString(fn: (text: string) => void): void {
-    const view = this.scope.isSimple() ? null : this.flatView();
-    if (!view && !this.scope.isSimple()) {
-      this.forEach((_, v) => eachText(v, fn));
-      return;
-    }
-    const slots = view ? view.flat.slots : this.scope.layoutSlots();
-    for (let i = 0; i < slots.length; i++) {
-      const scope = view ? view.scopes[view.flat.scopeOf[i]] : this.scope;
-      const slot = slots[i];
-      const parts = slot.parts;
-      if (parts.length === 1 && parts[0].kind === 'subst') {
-        const base = scope.substitutionType(parts[0].index) & ~ARRAY_FLAG;
-        if (base !== ValueType.String && base !== ValueType.AnsiString) continue;
-      }
-      eachText(scope.slotValue(slot), fn);
-    }
   }
 
   /** The event's own data (EventData, UserData), without the System fields, in document order. */

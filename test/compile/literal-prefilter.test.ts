@@ -60,7 +60,8 @@ describe('LiteralPrefilter', () => {
     lowerTexts: (n) => (n in fields ? [fields[n].toLowerCase()] : []),
     leafTexts: () => leaves,
     leafLowerTexts: () => leaves.map((l) => l.toLowerCase()),
-    stringLeafLowerTexts: () => stringLeaves.map((l) => l.toLowerCase()),
+    visitValues: (n, v) => n in fields && v.decoded(fields[n]),
+    visitLeaves: (stringsOnly, v) => (stringsOnly ? stringLeaves : leaves).forEach((l) => v.decoded(l)),
   });
   const rules = {
     cmd: { kind: 'and', items: [f('Image', 'endswith', '\\cmd.exe'), f('CommandLine', 'contains', 'whoami')] } as Predicate,

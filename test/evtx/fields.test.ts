@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Chunk } from '../../src/evtx/chunk.js';
 import type { EvtxRecord } from '../../src/evtx/record.js';
 import { ValueType as T } from '../../src/evtx/value-types.js';
+import type { RawValueVisitor } from '../../src/evtx/fields.js';
+import { decodeValue, valueText, type Value } from '../../src/evtx/values.js';
 import { el, hex, inst, str, sub, vBinXml, vStr, vU16, type Bx, type TemplateSpec } from './binxml-builder.js';
 import {
   EVENT_NS,
@@ -153,12 +155,23 @@ describe('nested BinXML values', () => {
     ]);
   });
 
+  /** What a visitor is given, decoded (raw values as decodeValue reads them). */
+  const visited = (visit: (v: RawValueVisitor) => unknown): { values: Value[]; raw: number; returned: unknown } => {
+    const values: Value[] = [];
+    let raw = 0;
+    const returned = visit({
+      raw: (b, type, o, n) => {
+        raw++;
+        values.push(decodeValue(b, type, o, n, b.length));
+      },
+      decoded: (v) => values.push(v),
+    });
+    return { values, raw, returned };
+  };
+  const leafTexts = (values: Value[]) => values.flatMap((v) => (Array.isArray(v) ? v.map(valueText) : [valueText(v)]));
+
   it('string values only: numbers, times, SIDs and GUIDs are left out (simple and nested records)', () => {
-    const strings = (r: EvtxRecord) => {
-      const out: string[] = [];
-      r.fields.forEachString((t) => out.push(t));
-      return out.sort();
-    };
+    const strings = (r: EvtxRecord) => leafTexts(visited((v) => r.fields.visitLeaves(true, v)).values).sort();
     const sysmon = one(processCreateEvent(42));
     const all = sysmon.fields.entries().map(([, v]) => v);
     const texts = strings(sysmon);
@@ -170,6 +183,25 @@ describe('nested BinXML values', () => {
     // Every string value is there.
     for (const v of all) if (typeof v === 'string' && v !== TIME_2021 && v !== 'S-1-5-18' && v !== SYSMON_GUID && !v.startsWith('0x')) expect(texts).toContain(v);
     expect(strings(one(nestedTemplateEvent()))).toEqual(['CORP', EVENT_NS, 'alice', 'http://manifests.microsoft.com/win/2004/08/windows/eventlog'].sort());
+  });
+
+  it('visiting gives what reading gives: every field and every leaf, raw where a value is one substitution', () => {
+    for (const event of [processCreateEvent(42), nestedTemplateEvent(), duplicatesEvent(), unnamedEvent(), nestedElementsEvent()]) {
+      const f = one(event).fields;
+      const names = [...new Set(f.entries().map(([k]) => k)), 'NoSuchField'];
+      for (const name of names) {
+        const all = f.all(name);
+        const seen = visited((v) => f.visitValues(name, v));
+        expect(seen.returned).toBe(all.length);
+        expect(seen.values).toEqual(all.filter((v) => v !== null));
+      }
+      const leaves = f.entries().map(([, v]) => v).filter((v) => v !== null);
+      expect(visited((v) => f.visitLeaves(false, v)).values).toEqual(leaves);
+    }
+    // A Sysmon record's values are substitutions: none is decoded for the visitor.
+    const sysmon = visited((v) => one(processCreateEvent(42)).fields.visitValues('CommandLine', v));
+    expect(sysmon.raw).toBe(1);
+    expect(sysmon.values).toEqual(['cmd.exe /c "echo <hi> & bye"']);
   });
 
   it('fields of elements held directly by a nested fragment', () => {

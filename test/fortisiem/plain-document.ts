@@ -13,6 +13,7 @@ export function plainDocument(fields: Record<string, Value | Value[]>): EventDoc
     lowerTexts: (f) => texts(f).map((t) => t.toLowerCase()),
     leafTexts: leaves,
     leafLowerTexts: () => leaves().map((t) => t.toLowerCase()),
-    stringLeafLowerTexts: () => leaves().map((t) => t.toLowerCase()),
+    visitValues: (f, v) => values(f).forEach((x) => x !== null && v.decoded(x)),
+    visitLeaves: (_stringsOnly, v) => Object.values(fields).forEach((x) => x !== null && v.decoded(x)),
   };
 }
