@@ -19,9 +19,14 @@ export interface FileSummary {
 }
 
 export interface RecordHandlers {
-  /** Called for each record; an exception thrown here for this record is reported as damage. */
+  /**
+   * Called for each record; an exception thrown here for this record is reported as damage.
+   * The record's bytes are valid until the call returns, unless `keepRecords` is set.
+   */
   record(r: EvtxRecord): void;
   damage(d: Damage): void;
+  /** Records are read after their call returns: every read then gets bytes of its own. */
+  keepRecords?: boolean;
 }
 
 /** Chunks read per system call. */
@@ -135,10 +140,12 @@ export function readEvtxFile(file: string, handlers: RecordHandlers, range?: Chu
     const tail = (size - FILE_HEADER_SIZE) % CHUNK_SIZE;
     const start = range ? range.first : 0;
     const stop = range ? Math.min(chunkCount, range.first + range.count) : chunkCount;
+    // One buffer for all reads (a fresh megabyte per read costs page faults and garbage),
+    // unless records outlive their call.
+    let reused: Buffer | null = null;
     for (let first = start; first < stop; first += CHUNKS_PER_READ) {
       const n = Math.min(CHUNKS_PER_READ, stop - first);
-      // A fresh buffer per read: records handed out keep pointing at valid bytes.
-      const block = Buffer.allocUnsafe(n * CHUNK_SIZE);
+      const block = handlers.keepRecords ? Buffer.allocUnsafe(n * CHUNK_SIZE) : (reused ??= Buffer.allocUnsafe(CHUNKS_PER_READ * CHUNK_SIZE)).subarray(0, n * CHUNK_SIZE);
       const offset = FILE_HEADER_SIZE + first * CHUNK_SIZE;
       const read = readSync(fd, block, 0, block.length, offset);
       for (let i = 0; i < n; i++) {
