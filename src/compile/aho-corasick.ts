@@ -3,100 +3,117 @@
 // occur in needles), so each such text character costs one read; characters in no needle lead
 // back to the root, and other non-ASCII characters (emoji, homoglyphs) take the sparse trie path,
 // which keeps the table small however many distinct characters the needles hold.
+// Built in flat arrays (sibling lists, then the table row by row in breadth-first order): the
+// automata of a full rule set hold some 150,000 states, and an object per state made building
+// them cost more than loading the rules.
 
 export class AhoCorasick {
-  /** The trie; dropped after building when no needle has a non-ASCII character. */
-  private next: Array<Map<number, number>> = [new Map()];
-  private fail: Int32Array = new Int32Array(1);
-  /** Needle ids ending at each state (only states where some needle ends keep an entry after building). */
-  private ends: number[][] = [[]];
-  private endsAt = new Map<number, number[]>();
+  private fail: Int32Array;
+  /** Needle ids ending at each state where some needle ends. */
+  private readonly endsAt = new Map<number, number[]>();
   /** Nearest state down the failure chain that ends a needle (-1: none). */
-  private outLink: Int32Array = new Int32Array(1);
+  private outLink: Int32Array;
   /** ASCII code → alphabet index + 1 (0: not in any needle). */
-  private symbols: Int32Array = new Int32Array(128);
+  private readonly symbols = new Int32Array(128);
   /** Non-ASCII characters that occur in needles. */
   private readonly wide = new Set<number>();
+  /** Trie edges on non-ASCII characters: state → character → state. */
+  private readonly wideNext = new Map<number, Map<number, number>>();
   /** Dense transitions: state * width + symbol. */
-  private delta: Int32Array = new Int32Array(0);
-  private width = 1;
+  private readonly delta: Int32Array;
+  private readonly width: number;
   /** Per state: a needle ends here or down its failure chain. */
-  private reports: Uint8Array = new Uint8Array(0);
+  private readonly reports: Uint8Array;
 
   /** `ids[i]` is reported when `needles[i]` is found. Empty needles are ignored. */
   constructor(needles: readonly string[], ids: readonly number[]) {
+    // The alphabet first: it sets the table's width.
+    let width = 1;
+    for (const n of needles) {
+      for (let k = 0; k < n.length; k++) {
+        const c = n.charCodeAt(k);
+        if (c >= 128) this.wide.add(c);
+        else if (this.symbols[c] === 0) this.symbols[c] = width++;
+      }
+    }
+    this.width = width;
+
+    // The trie, as sibling lists: first child, next sibling, edge character.
+    const firstChild: number[] = [-1];
+    const nextSibling: number[] = [-1];
+    const label: number[] = [0];
     needles.forEach((n, i) => {
       if (!n) return;
       let s = 0;
       for (let k = 0; k < n.length; k++) {
         const c = n.charCodeAt(k);
-        let t = this.next[s].get(c);
-        if (t === undefined) {
-          t = this.next.length;
-          this.next.push(new Map());
-          this.ends.push([]);
-          this.next[s].set(c, t);
+        let t = firstChild[s];
+        while (t !== -1 && label[t] !== c) t = nextSibling[t];
+        if (t === -1) {
+          t = label.length;
+          label.push(c);
+          firstChild.push(-1);
+          nextSibling.push(firstChild[s]);
+          firstChild[s] = t;
         }
         s = t;
       }
-      this.ends[s].push(ids[i]);
+      const e = this.endsAt.get(s);
+      if (e) e.push(ids[i]);
+      else this.endsAt.set(s, [ids[i]]);
     });
-    this.link();
-    this.densify();
-    // Keep only what matching reads: needle ends where they exist, the trie if wide characters need it.
-    this.ends.forEach((e, state) => e.length && this.endsAt.set(state, e));
-    this.ends = [];
-    if (this.wide.size === 0) this.next = [];
-  }
 
-  private densify(): void {
-    const alphabet = new Map<number, number>();
-    for (const m of this.next) {
-      for (const c of m.keys()) {
-        if (c >= 128) this.wide.add(c);
-        else if (!alphabet.has(c)) alphabet.set(c, alphabet.size + 1);
-      }
-    }
-    this.symbols = new Int32Array(128);
-    for (const [c, i] of alphabet) this.symbols[c] = i;
-    const n = this.next.length;
-    const w = (this.width = alphabet.size + 1);
+    const n = label.length;
+    const w = width;
     const delta = (this.delta = new Int32Array(n * w));
-    this.reports = new Uint8Array(n);
-    // Breadth first, so a state's failure target is complete before the state itself.
-    const order = [0];
-    for (let q = 0; q < order.length; q++) for (const t of this.next[order[q]].values()) order.push(t);
-    for (const s of order) {
-      this.reports[s] = this.ends[s].length || this.outLink[s] !== -1 ? 1 : 0;
+    const fail = (this.fail = new Int32Array(n));
+    const outLink = (this.outLink = new Int32Array(n).fill(-1));
+    const reports = (this.reports = new Uint8Array(n));
+    // Breadth first: a state's failure target (shallower) has its row complete before the state.
+    const order: number[] = [0];
+    for (let q = 0; q < order.length; q++) {
+      const s = order[q];
+      const f = fail[s];
       // A state moves as its failure state does, except on its own edges.
-      if (s !== 0) delta.copyWithin(s * w, this.fail[s] * w, this.fail[s] * w + w);
-      for (const [c, t] of this.next[s]) if (c < 128) delta[s * w + alphabet.get(c)!] = t;
+      if (s !== 0) delta.copyWithin(s * w, f * w, f * w + w);
+      for (let t = firstChild[s]; t !== -1; t = nextSibling[t]) this.addEdge(s, label[t], t);
+      for (let t = firstChild[s]; t !== -1; t = nextSibling[t]) {
+        const c = label[t];
+        let g = 0;
+        if (s !== 0) {
+          if (c < 128) g = delta[f * w + this.symbols[c]];
+          else {
+            let ff = f;
+            let found = this.wideNext.get(ff)?.get(c);
+            while (found === undefined && ff !== 0) {
+              ff = fail[ff];
+              found = this.wideNext.get(ff)?.get(c);
+            }
+            g = found ?? 0;
+          }
+        }
+        fail[t] = g;
+        outLink[t] = this.endsAt.has(g) ? g : outLink[g];
+        reports[t] = this.endsAt.has(t) || outLink[t] !== -1 ? 1 : 0;
+        order.push(t);
+      }
     }
   }
 
-  private link(): void {
-    const n = this.next.length;
-    this.fail = new Int32Array(n);
-    this.outLink = new Int32Array(n).fill(-1);
-    const queue: number[] = [];
-    for (const t of this.next[0].values()) queue.push(t);
-    for (let q = 0; q < queue.length; q++) {
-      const s = queue[q];
-      for (const [c, t] of this.next[s]) {
-        let f = this.fail[s];
-        while (f !== 0 && !this.next[f].has(c)) f = this.fail[f];
-        const g = this.next[f].get(c);
-        this.fail[t] = g !== undefined && g !== t ? g : 0;
-        const ft = this.fail[t];
-        this.outLink[t] = this.ends[ft].length ? ft : this.outLink[ft];
-        queue.push(t);
-      }
+  /** A trie edge: in the dense table for ASCII characters, in the sparse map otherwise. */
+  private addEdge(s: number, c: number, t: number): void {
+    if (c < 128) {
+      this.delta[s * this.width + this.symbols[c]] = t;
+      return;
     }
+    let m = this.wideNext.get(s);
+    if (!m) this.wideNext.set(s, (m = new Map()));
+    m.set(c, t);
   }
 
   /** Sets `marks[id] = stamp` for every needle id found in `text`; new ids are added to `found`. */
   mark(text: string, marks: Int32Array, stamp: number, found: number[]): void {
-    const { delta, width, symbols, reports, wide, next, fail } = this;
+    const { delta, width, symbols, reports, wide, wideNext, fail } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -106,10 +123,10 @@ export class AhoCorasick {
       } else if (!wide.has(c)) {
         s = 0;
       } else {
-        let t = next[s].get(c);
+        let t = wideNext.get(s)?.get(c);
         while (t === undefined && s !== 0) {
           s = fail[s];
-          t = next[s].get(c);
+          t = wideNext.get(s)?.get(c);
         }
         s = t ?? 0;
       }

@@ -143,9 +143,8 @@ interface Plan<T> {
 }
 
 export class LiteralPrefilter<T> {
-  private readonly byField = new Map<string, AhoCorasick>();
-  /** Automaton → its number (part of the raw memo's key). */
-  private readonly automatonId = new Map<AhoCorasick, number>();
+  /** Each field's literals; its automaton is built when a record first needs it. */
+  private readonly byField = new Map<string, { texts: string[]; ids: number[]; ac?: AhoCorasick; tag: number }>();
   private readonly literalsOf = new Map<T, number[][] | null>();
   private readonly fieldsOf = new Map<T, string[]>();
   private readonly plans = new WeakMap<T[], Plan<T>>();
@@ -202,13 +201,15 @@ export class LiteralPrefilter<T> {
       this.literalsOf.set(entry, mine);
       this.fieldsOf.set(entry, [...new Set(lits.flat().map((l) => l.field))]);
     }
-    for (const [field, f] of perField) {
-      const ac = new AhoCorasick(f.texts, f.ids);
-      this.byField.set(field, ac);
-      this.automatonId.set(ac, this.automatonId.size);
-    }
+    // The raw memo's tag: the field's number, and whether its values are read as leaves.
+    for (const [field, f] of perField) this.byField.set(field, { ...f, tag: (this.byField.size << 9) | (field === KEYWORDS ? 256 : 0) });
     this.marks = new Int32Array(ids.size);
     this.memoMarks = new Int32Array(ids.size);
+  }
+
+  private automaton(field: string): AhoCorasick {
+    const f = this.byField.get(field)!;
+    return (f.ac ??= new AhoCorasick(f.texts, f.ids));
   }
 
   private plan(candidates: T[]): Plan<T> {
@@ -237,7 +238,7 @@ export class LiteralPrefilter<T> {
         });
       });
       const n = candidates.length;
-      plan = { fields: [...fields], automata: [...fields].map((f) => this.byField.get(f)!), tags: [...fields].map((f) => (this.automatonId.get(this.byField.get(f)!)! << 9) | (f === KEYWORDS ? 256 : 0)), keywordStringsOnly, always, byLiteral, full, bits: new Int32Array(n), seen: new Int32Array(n), candidates };
+      plan = { fields: [...fields], automata: [...fields].map((f) => this.automaton(f)), tags: [...fields].map((f) => this.byField.get(f)!.tag), keywordStringsOnly, always, byLiteral, full, bits: new Int32Array(n), seen: new Int32Array(n), candidates };
       this.plans.set(candidates, plan);
     }
     return plan;

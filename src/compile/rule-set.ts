@@ -69,7 +69,7 @@ export function buildRuleSet(rules: Rule[], map: LogsourceMap, opts: { prefilter
         continue;
       }
     }
-    const match = compilePredicate(scoped);
+    const match = lazyMatcher(scoped);
     const entry: CompiledRule = { index: compiled.length, rule, scoped, match };
     if (rule.pattern) entry.pattern = compilePattern(rule.pattern, match);
     compiled.push(entry);
@@ -79,9 +79,18 @@ export function buildRuleSet(rules: Rule[], map: LogsourceMap, opts: { prefilter
   return { compiled, index, prefilter, notRunnable };
 }
 
+/**
+ * A matcher compiled when first called: most rules of a large set never get past the index and
+ * the prefilter on a given log, and compiling them all would only slow the start.
+ */
+function lazyMatcher(p: Predicate): Matcher {
+  let compiled: Matcher | null = null;
+  return (doc) => (compiled ??= compilePredicate(p))(doc);
+}
+
 /** Per-subpattern matchers (a single subpattern is the rule's own matcher) and the attributes read. */
 function compilePattern(p: FortisiemPattern, ruleMatch: Matcher): CompiledPattern {
-  const subpatterns = p.subpatterns.length === 1 ? [ruleMatch] : p.subpatterns.map((s) => compilePredicate(s.filter));
+  const subpatterns = p.subpatterns.length === 1 ? [ruleMatch] : p.subpatterns.map((s) => lazyMatcher(s.filter));
   return { subpatterns, attributes: patternAttributes(p) };
 }
 

@@ -113,11 +113,12 @@ export function hashPart(text: string, hash: string): string | undefined {
 
 // ---- the resolver scans use (one per thread; prepareRules installs the user's mapping)
 
-let active: AttributeResolver | undefined;
+let active: AttributeResolver | null = null;
 
 /** Makes `table` the attribute mapping for `fsm:` fields from now on. */
-export function useAttributeTable(table: AttributeTable): void {
-  active = new AttributeResolver(table);
+/** Installs a table; null: the bundled one, loaded when an attribute is first read. */
+export function useAttributeTable(table: AttributeTable | null): void {
+  active = table ? new AttributeResolver(table) : null;
 }
 
 export const isAttributeField = (field: string): boolean => field.startsWith(ATTRIBUTE_PREFIX);

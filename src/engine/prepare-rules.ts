@@ -28,7 +28,9 @@ export interface PreparedRules {
 
 export function prepareRules(inputs: RuleInputs): PreparedRules {
   const map = loadLogsourceMap(inputs.mapping);
-  useAttributeTable(loadAttributeTable(inputs.mapping)); // FortiSIEM attributes, for this thread's scans
+  // FortiSIEM attributes, for this thread's scans: user files are checked now, the bundled
+  // table is read only if a rule reads an attribute.
+  useAttributeTable(inputs.mapping.length ? loadAttributeTable(inputs.mapping) : null);
   const loaded = loadRulesCached(inputs.rules, { placeholders: readPlaceholders(inputs.placeholders) }, inputs.version);
   const selected = selectRules(loaded.rules, inputs.selection);
   return { loaded, selected, ruleSet: buildRuleSet(selected, map) };
