@@ -117,6 +117,11 @@ function score(ls: Literal[]): number {
  */
 const MEMO_ENTRIES = 32768;
 const MEMO_MAX_TEXT = 2048;
+/**
+ * Raw values are remembered up to this size (PowerShell script blocks repeat too): their bytes
+ * are kept in an arena of bounded size, 16 MiB per generation.
+ */
+const RAW_MEMO_MAX_BYTES = 32768;
 const NONE: readonly number[] = [];
 
 /** Rules with more literal groups than this are simply always evaluated. */
@@ -159,7 +164,7 @@ export class LiteralPrefilter<T> {
   private memoStamp = 0;
   private stamp = 0;
   /** Values seen before, by their raw bytes: what each automaton found in them. */
-  private readonly rawMemo = new RawValueMemo(MEMO_ENTRIES, 4 << 20, 2 * MEMO_MAX_TEXT);
+  private readonly rawMemo = new RawValueMemo(MEMO_ENTRIES, 16 << 20, RAW_MEMO_MAX_BYTES);
   /** The field being scanned: its automaton, the memo tag of its automaton and text form. */
   private ac: AhoCorasick | null = null;
   private tag = 0;
@@ -244,7 +249,11 @@ export class LiteralPrefilter<T> {
     return plan;
   }
 
-  /** What `ac` finds in `text`, remembered (see MEMO_ENTRIES). */
+  /**
+   * What `ac` finds in the lower case of `text`, remembered by the text itself (see
+   * MEMO_ENTRIES): a template's constant text is one string whose hash is kept, and repeats are
+   * not lower-cased again.
+   */
   private idsIn(ac: AhoCorasick, text: string): readonly number[] {
     let recent = this.recent.get(ac);
     if (!recent) this.recent.set(ac, (recent = new Map()));
@@ -253,7 +262,7 @@ export class LiteralPrefilter<T> {
     ids = this.older.get(ac)?.get(text);
     if (ids === undefined) {
       const out: number[] = [];
-      ac.mark(text, this.memoMarks, ++this.memoStamp, out);
+      ac.mark(text.toLowerCase(), this.memoMarks, ++this.memoStamp, out);
       ids = out.length ? out : NONE;
     }
     recent.set(text, ids);
@@ -279,10 +288,10 @@ export class LiteralPrefilter<T> {
     }
   }
 
-  /** Lower-cased texts of a value as the field being scanned reads them (leaves: array items apart). */
-  private lowerTextsOf(v: Value): string[] {
-    if (this.leafMode && Array.isArray(v)) return v.map((x) => valueText(x).toLowerCase());
-    return [valueText(v).toLowerCase()];
+  /** Texts of a value as the field being scanned reads them (leaves: array items apart). */
+  private textsOf(v: Value): string[] {
+    if (this.leafMode && Array.isArray(v)) return v.map(valueText);
+    return [valueText(v)];
   }
 
   /** A value given as bytes: its ids from the raw memo, or decoded and scanned (then remembered). */
@@ -293,7 +302,7 @@ export class LiteralPrefilter<T> {
     let ids = memo.get(tag, bytes, offset, size);
     if (ids === undefined) {
       const out: number[] = [];
-      for (const text of this.lowerTextsOf(decodeValue(bytes, type, offset, size, bytes.length))) this.ac!.mark(text, this.memoMarks, ++this.memoStamp, out);
+      for (const text of this.textsOf(decodeValue(bytes, type, offset, size, bytes.length))) this.ac!.mark(text.toLowerCase(), this.memoMarks, ++this.memoStamp, out);
       ids = out.length ? out : NONE;
       memo.remember(tag, bytes, offset, size, ids);
     }
@@ -302,8 +311,8 @@ export class LiteralPrefilter<T> {
 
   private scanDecoded(v: Value): void {
     const ac = this.ac!;
-    for (const text of this.lowerTextsOf(v)) {
-      if (text.length > MEMO_MAX_TEXT) ac.mark(text, this.marks, this.stamp, this.found);
+    for (const text of this.textsOf(v)) {
+      if (text.length > MEMO_MAX_TEXT) ac.mark(text.toLowerCase(), this.marks, this.stamp, this.found);
       else this.add(this.idsIn(ac, text));
     }
   }

@@ -26,6 +26,11 @@ function jsonValues(v: Json | undefined): Value[] {
   return [v as Value];
 }
 
+/** Names resolved from other fields when the record has no field of that name. */
+function isDerived(field: string): boolean {
+  return isAttributeField(field) || field.startsWith('Event.') || field.includes('\\');
+}
+
 export class EvtxDocument implements EventDocument {
   private cache = new Map<string, FieldCache>();
   private leaves: string[] | null = null;
@@ -44,11 +49,10 @@ export class EvtxDocument implements EventDocument {
 
   private lookup(field: string): readonly Value[] {
     const direct = this.record.fields.all(field);
-    if (direct.length) return direct;
+    if (direct.length || !isDerived(field)) return direct;
     if (isAttributeField(field)) return attributeValues(this, field); // FortiSIEM `fsm:` attributes
     if (field.startsWith('Event.')) return this.path(field);
-    if (field.includes('\\')) return this.joined(field);
-    return NONE;
+    return this.joined(field);
   }
 
   /**
@@ -103,7 +107,7 @@ export class EvtxDocument implements EventDocument {
 
   visitValues(field: string, visitor: RawValueVisitor): void {
     // A record's own field, read where it lies; other names (attributes, paths…) by values().
-    if (this.record.fields.visitValues(field, visitor) > 0) return;
+    if (this.record.fields.visitValues(field, visitor) > 0 || !isDerived(field)) return;
     for (const v of this.values(field)) if (v !== null) visitor.decoded(v);
   }
 
