@@ -4,6 +4,62 @@ import type { Predicate, ValueTest } from '../rules/ast.js';
 import type { EventDocument } from './event-document.js';
 import { compileValueTest } from './value-test.js';
 
+type StringTest = Extract<ValueTest, { kind: 'equals' | 'contains' | 'startswith' | 'endswith' }>;
+type StringFieldTest = Extract<Predicate, { kind: 'field' }> & { test: StringTest };
+
+function isStringFieldTest(p: Predicate): p is StringFieldTest {
+  if (p.kind !== 'field') return false;
+  const k = p.test.kind;
+  return k === 'equals' || k === 'contains' || k === 'startswith' || k === 'endswith';
+}
+
+/**
+ * The items of an OR as matchers. Plain string tests of one field (a Sigma value list: dozens
+ * or hundreds of `endswith` paths) become one matcher that reads the field once and tries every
+ * needle, equal values through a set; which item holds does not change the OR's result.
+ */
+function compileAlternatives(items: Predicate[]): Matcher[] {
+  const groups = new Map<string, StringFieldTest[]>();
+  const out: Matcher[] = [];
+  for (const item of items) {
+    if (!isStringFieldTest(item)) {
+      out.push(compilePredicate(item));
+      continue;
+    }
+    const key = (item.test.cased ? 'c' : 'i') + item.field;
+    const g = groups.get(key);
+    if (g) g.push(item);
+    else groups.set(key, [item]);
+  }
+  for (const g of groups.values()) out.push(g.length === 1 ? compilePredicate(g[0]) : stringListMatcher(g));
+  return out;
+}
+
+function stringListMatcher(items: StringFieldTest[]): Matcher {
+  const { field } = items[0];
+  const cased = items[0].test.cased;
+  const equal = new Set<string>();
+  const starts: string[] = [];
+  const ends: string[] = [];
+  const inside: string[] = [];
+  for (const { test } of items) {
+    const needle = cased ? test.value : test.value.toLowerCase();
+    if (test.kind === 'equals') equal.add(needle);
+    else (test.kind === 'startswith' ? starts : test.kind === 'endswith' ? ends : inside).push(needle);
+  }
+  return (doc) => {
+    const texts = cased ? doc.texts(field) : doc.lowerTexts(field);
+    for (let i = 0; i < texts.length; i++) {
+      const t = texts[i];
+      if (equal.has(t)) return true;
+      for (let k = 0; k < ends.length; k++) if (t.endsWith(ends[k])) return true;
+      for (let k = 0; k < starts.length; k++) if (t.startsWith(starts[k])) return true;
+      for (let k = 0; k < inside.length; k++) if (t.includes(inside[k])) return true;
+    }
+    return false;
+  };
+}
+
 export type Matcher = (doc: EventDocument) => boolean;
 
 /** String tests that compare lower-cased text; the others read the text or the typed value. */
@@ -33,7 +89,8 @@ export function compilePredicate(p: Predicate): Matcher {
       };
     }
     case 'or': {
-      const ms = p.items.map(compilePredicate);
+      const ms = compileAlternatives(p.items);
+      if (ms.length === 1) return ms[0];
       return (doc) => {
         for (let i = 0; i < ms.length; i++) if (ms[i](doc)) return true;
         return false;

@@ -29,6 +29,9 @@ const MAX_LITERAL = 12;
 
 const ASCII = /^[\x00-\x7f]*$/;
 
+/** Most clauses an OR may require before it is reduced to one (see requiredLiterals). */
+const MAX_OR_CLAUSES = 16;
+
 /**
  * Every character the lower-cased text of a non-string value can hold (numbers, reals, booleans,
  * hex, GUIDs, SIDs, times). A keyword literal with any other character can only be found in
@@ -60,7 +63,7 @@ export function requiredLiterals(p: Predicate): Literal[][] | null {
         if (t.cased && !ASCII.test(t.value)) return null;
         text = t.value.toLowerCase();
         // Ends of paths and names tell more than their starts.
-        if (text.length > MAX_LITERAL) text = t.kind === 'startswith' ? text.slice(0, MAX_LITERAL) : text.slice(-MAX_LITERAL);
+        if (text.length > MAX_LITERAL) text = text.slice(-MAX_LITERAL);
       } else if (t.kind === 'glob') {
         const literal = longestLiteral(t.parts);
         if (t.cased && !ASCII.test(literal)) return null;
@@ -84,13 +87,24 @@ export function requiredLiterals(p: Predicate): Literal[][] | null {
       return clauses.length ? clauses : null;
     }
     case 'or': {
-      const joined: Literal[] = [];
+      const branches: Literal[][][] = [];
       for (const item of p.items) {
         const r = requiredLiterals(item);
         if (!r) return null;
-        joined.push(...best(r));
+        branches.push(r);
       }
-      return [joined];
+      // (A1 and A2) or B = (A1 or B) and (A2 or B): every clause of the OR takes one clause of
+      // each branch. Kept while that stays small; else one clause, the best of each branch.
+      let product: Literal[][] = [[]];
+      for (const clauses of branches) {
+        if (product.length * clauses.length > MAX_OR_CLAUSES) {
+          product = [];
+          break;
+        }
+        product = product.flatMap((chosen) => clauses.map((c) => [...chosen, ...c]));
+      }
+      if (product.length) return product;
+      return [branches.flatMap(best)];
     }
     default:
       return null;

@@ -40,11 +40,20 @@ describe('requiredLiterals', () => {
     expect(requiredLiterals({ kind: 'field', field: 'X', test: { kind: 'regex', pattern: 'a.Bcd+', flags: '' } })).toEqual([[{ field: 'X', text: 'bcd' }]]);
     expect(requiredLiterals({ kind: 'field', field: 'X', test: { kind: 'regex', pattern: 'abc|def', flags: '' } })).toBeNull();
   });
-  it('AND keeps every item’s clause; OR joins one clause per branch; NOT requires nothing', () => {
+  it('AND keeps every item’s clause; OR distributes over its branches’ clauses; NOT requires nothing', () => {
     const and: Predicate = { kind: 'and', items: [f('Image', 'endswith', '\\cmd.exe'), f('CommandLine', 'contains', ' /c ')] };
     expect(requiredLiterals(and)).toEqual([[{ field: 'Image', text: '\\cmd.exe' }], [{ field: 'CommandLine', text: ' /c ' }]]);
+    // xx or (cmd and /c) = (xx or cmd) and (xx or /c)
     const or: Predicate = { kind: 'or', items: [f('A', 'contains', 'xx'), and] };
-    expect(requiredLiterals(or)).toHaveLength(1);
+    expect(requiredLiterals(or)).toEqual([
+      [{ field: 'A', text: 'xx' }, { field: 'Image', text: '\\cmd.exe' }],
+      [{ field: 'A', text: 'xx' }, { field: 'CommandLine', text: ' /c ' }],
+    ]);
+    // Past 16 clauses, one clause: the best of each branch joined.
+    const wide: Predicate = { kind: 'and', items: ['a', 'b', 'c', 'd', 'e'].map((x) => f(x, 'contains', x + x)) };
+    const big = requiredLiterals({ kind: 'or', items: [wide, wide] });
+    expect(big).toHaveLength(1);
+    expect(big![0]).toHaveLength(2);
     expect(requiredLiterals({ kind: 'or', items: [f('A', 'contains', 'xx'), { kind: 'not', item: f('B', 'contains', 'yy') }] })).toBeNull();
     expect(requiredLiterals({ kind: 'keyword', test: { kind: 'contains', value: 'Mimikatz', cased: false } })).toEqual([[{ field: KEYWORDS, text: 'mimikatz' }]]);
   });
