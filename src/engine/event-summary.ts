@@ -40,7 +40,11 @@ export function eventTime(doc: EvtxDocument): number {
   return Number.isNaN(ms) ? doc.record.timeMillis : ms;
 }
 
-export function summarize(file: string, doc: EvtxDocument): EventSummary {
+/**
+ * What a detection shows of the event. Without `withFields`, its data fields are left empty: for
+ * hits that cannot be among those a detection shows (they count, and their times count).
+ */
+export function summarize(file: string, doc: EvtxDocument, withFields = true): EventSummary {
   const r = doc.record;
   const created = first(doc, 'TimeCreated_SystemTime');
   const eventIdText = first(doc, 'EventID');
@@ -53,6 +57,6 @@ export function summarize(file: string, doc: EvtxDocument): EventSummary {
     channel: first(doc, 'Channel'),
     eventId,
     computer: first(doc, 'Computer'),
-    fields: dataFields(r),
+    fields: withFields ? dataFields(r) : {},
   };
 }

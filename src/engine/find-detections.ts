@@ -47,7 +47,7 @@ export async function findDetections(files: string[], ruleSet: RuleSet, o: Detec
   const onFile = (file: string) => o.onFile?.(file);
   const stats: ScanStats =
     o.threads > 1
-      ? await scanParallel(files, ruleSet, { inputs: o.inputs, from: o.from, to: o.to, groupBy: o.groupBy }, { threads: o.threads, unitChunks: o.unitChunks, onHit, onDamage: o.onDamage, onFile }, o.pool)
-      : scanFiles(files, ruleSet, { from: o.from, to: o.to, groupFields, onHit, onDamage: o.onDamage, onFile });
+      ? await scanParallel(files, ruleSet, { inputs: o.inputs, from: o.from, to: o.to, groupBy: o.groupBy, shownEvents: o.maxEvents }, { threads: o.threads, unitChunks: o.unitChunks, onHit, onDamage: o.onDamage, onFile }, o.pool)
+      : scanFiles(files, ruleSet, { from: o.from, to: o.to, shownEvents: o.maxEvents, groupFields, onHit, onDamage: o.onDamage, onFile });
   return { detections: [...grouper.detections(), ...incidents.detections()].sort(detectionOrder), stats };
 }

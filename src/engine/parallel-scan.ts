@@ -18,6 +18,8 @@ export interface WorkerSetup {
   from?: number;
   to?: number;
   groupBy: string[];
+  /** Events a detection shows per rule and group (see ScanOptions.shownEvents). */
+  shownEvents?: number;
 }
 
 export interface WorkUnit {
@@ -51,6 +53,7 @@ export function scanUnit(unit: WorkUnit, ruleSet: RuleSet, setup: WorkerSetup): 
   const s = scanFile(unit.file, unit.range, ruleSet, {
     from: setup.from,
     to: setup.to,
+    shownEvents: setup.shownEvents,
     groupFields: (r) => (r.groupBy.length ? r.groupBy : setup.groupBy),
     onHit: (c, values, event, pattern) => hits.push(pattern ? { rule: c.index, values, event, pattern } : { rule: c.index, values, event }),
     onDamage: (d) => damage.push(d),

@@ -11,6 +11,12 @@ export interface ScanOptions {
   /** Only events at or after / before these times (ms since 1970), by their TimeCreated. */
   from?: number;
   to?: number;
+  /**
+   * Events a detection shows per rule and group-by tuple (the first ones). A later hit of the
+   * same rule and tuple in this file or range cannot be shown, so it carries no data fields.
+   * Undefined: every hit carries them.
+   */
+  shownEvents?: number;
   /** The fields whose values group a rule's hits (the rule's own group-by, or the scan's). */
   groupFields(rule: Rule): string[];
   /** `pattern` for rules with a FortiSIEM pattern (their `groupValues` are then empty). */
@@ -58,10 +64,19 @@ export function scanFile(file: string, range: ChunkRange | undefined, rules: Rul
     if (shownDoc !== doc) [shownDoc, shown] = [doc, summarize(file, doc)];
     return shown!;
   };
+  // Hits so far per rule and group-by tuple, while they may still be shown.
+  const hitsPerGroup = new Map<string, number>();
+  const limit = opts.shownEvents;
   const hit = (c: CompiledRule, doc: EvtxDocument) => {
     if (c.pattern) return opts.onHit(c, [], summary(doc), patternFacts(c.pattern, doc));
     const fields = opts.groupFields(c.rule);
-    opts.onHit(c, fields.map((f) => doc.texts(f)[0] ?? ''), summary(doc));
+    const values = fields.map((f) => doc.texts(f)[0] ?? '');
+    if (limit === undefined) return opts.onHit(c, values, summary(doc));
+    const key = c.index + '\u0000' + values.join('\u0000');
+    const before = hitsPerGroup.get(key) ?? 0;
+    if (before >= limit) return opts.onHit(c, values, shownDoc === doc ? shown! : summarize(file, doc, false));
+    hitsPerGroup.set(key, before + 1);
+    opts.onHit(c, values, summary(doc));
   };
   const read = readEvtxFile(file, {
     damage: (d) => {
