@@ -16,25 +16,23 @@ function rotl(x: number, r: number): number {
   return (x << r) | (x >>> (32 - r));
 }
 
-/** Mixes bytes `b[from, to)` into hash `h`. */
-function mix(h: number, b: Uint8Array, from: number, to: number): number {
+/** Mixes bytes `from` … `to` of `view` into hash `h`. */
+function mix(h: number, view: DataView, from: number, to: number): number {
   let i = from;
   for (; i + 4 <= to; i += 4) {
-    let k = b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
-    k = Math.imul(rotl(Math.imul(k, 0xcc9e2d51), 15), 0x1b873593);
-    h = (Math.imul(rotl(h ^ k, 13), 5) + 0xe6546b64) | 0;
+    h = Math.imul(rotl(h, 5) ^ view.getInt32(i, true), 0x9e3779b1);
   }
-  for (; i < to; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  for (; i < to; i++) h = Math.imul(h ^ view.getUint8(i), 0x01000193);
   return h;
 }
 
 /** A 32-bit hash of (tag, bytes); for long values, of their length and three samples. */
-function hashOf(tag: number, b: Uint8Array, o: number, n: number): number {
+function hashOf(tag: number, view: DataView, o: number, n: number): number {
   let h = Math.imul(tag ^ n, 0x9e3779b1);
-  if (n <= 3 * SAMPLE) h = mix(h, b, o, o + n);
+  if (n <= 3 * SAMPLE) h = mix(h, view, o, o + n);
   else {
     const mid = o + ((n - SAMPLE) >> 1);
-    h = mix(mix(mix(h, b, o, o + SAMPLE), b, mid, mid + SAMPLE), b, o + n - SAMPLE, o + n);
+    h = mix(mix(mix(h, view, o, o + SAMPLE), view, mid, mid + SAMPLE), view, o + n - SAMPLE, o + n);
   }
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -139,11 +137,11 @@ export class RawValueMemo {
 
   /** The result stored for `tag` and bytes `b[o, o+n)`, or undefined. */
   get(tag: number, b: Uint8Array, o: number, n: number): Result | undefined {
-    const h = (this.lastHash = hashOf(tag, b, o, n));
     if (b !== this.bytes) {
       this.bytes = b;
       this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     }
+    const h = (this.lastHash = hashOf(tag, this.view, o, n));
     const r = this.recent.find(h, tag, b, this.view, o, n);
     if (r !== undefined) return r;
     const old = this.older.find(h, tag, b, this.view, o, n);
