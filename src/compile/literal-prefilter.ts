@@ -101,7 +101,9 @@ export function requiredLiterals(p: Predicate): Literal[][] | null {
           product = [];
           break;
         }
-        product = product.flatMap((chosen) => clauses.map((c) => [...chosen, ...c]));
+        // One clause (a value list's items): added to every clause in place, not copied anew.
+        if (clauses.length === 1) for (const chosen of product) for (const l of clauses[0]) chosen.push(l);
+        else product = product.flatMap((chosen) => clauses.map((c) => [...chosen, ...c]));
       }
       if (product.length) return product;
       return [branches.flatMap(best)];
