@@ -42,7 +42,8 @@ export function requiredValues(p: Predicate, field: string): Set<string> | null 
 
 export class RuleIndex<T> {
   private readonly byKey = new Map<string, Map<string, Array<[number, T]>>>();
-  private readonly merged = new Map<string, T[]>();
+  /** Candidate lists worked out so far: channel → event id → entries. */
+  private readonly merged = new Map<string, Map<string, T[]>>();
   private count = 0;
 
   /** Adds an entry under the channels and event ids its predicate pins. */
@@ -64,8 +65,9 @@ export class RuleIndex<T> {
 
   /** Entries that may match a record of this channel and event id, in the order they were added. */
   candidates(channel: string, eventId: string): T[] {
-    const key = channel + '\u0000' + eventId;
-    let list = this.merged.get(key);
+    let byEvent = this.merged.get(channel);
+    if (!byEvent) this.merged.set(channel, (byEvent = new Map()));
+    let list = byEvent.get(eventId);
     if (!list) {
       const c = channel.toLowerCase();
       const found: Array<[number, T]> = [];
@@ -82,7 +84,7 @@ export class RuleIndex<T> {
         if (order !== last) list.push(entry);
         last = order;
       }
-      this.merged.set(key, list);
+      byEvent.set(eventId, list);
     }
     return list;
   }

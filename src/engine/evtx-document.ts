@@ -26,6 +26,11 @@ function jsonValues(v: Json | undefined): Value[] {
   return [v as Value];
 }
 
+function allStrings(values: readonly Value[]): boolean {
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'string') return false;
+  return true;
+}
+
 /** Names resolved from other fields when the record has no field of that name. */
 function isDerived(field: string): boolean {
   return isAttributeField(field) || field.startsWith('Event.') || field.includes('\\');
@@ -85,7 +90,7 @@ export class EvtxDocument implements EventDocument {
 
   texts(field: string): readonly string[] {
     const e = this.entry(field);
-    return (e.texts ??= e.values.map(valueText));
+    return (e.texts ??= allStrings(e.values) ? (e.values as readonly string[]) : e.values.map(valueText));
   }
 
   lowerTexts(field: string): readonly string[] {

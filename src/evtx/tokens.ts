@@ -149,6 +149,14 @@ function unclosed(e: ElementNode, at: number): EvtxFormatError {
 export function parseFragment(ctx: ChunkContext, start: number, end: number, inSubstitution: boolean): Node[] {
   const b = ctx.bytes;
   const c = new Cursor(b, start, Math.min(end, b.length));
+  // Nearly every record, and the EventData it holds, is a fragment header and one template
+  // instance: read that straight; anything else is parsed token by token below.
+  if (start + 5 <= c.end && b[start] === Token.FragmentHeader && (b[start + 4] & ~MORE_FLAG) === Token.TemplateInstance) {
+    c.pos = start + 5;
+    const only = readInstance(c, ctx);
+    if (c.pos >= c.end || (b[c.pos] & ~MORE_FLAG) === Token.EndOfStream) return [only];
+    c.pos = start;
+  }
   const top: Node[] = [];
   const stack: ElementNode[] = [];
   let open: ElementNode | null = null; // element whose start tag is being read
