@@ -67,6 +67,8 @@ interface FlatNode {
   next?: Map<Template, FlatNode>;
 }
 const flatLayouts = new WeakMap<Layout, FlatNode>();
+/** Scratch for Scope.flatten (not reentrant). */
+const nestedScratch: number[] = [];
 
 function layoutOf(template: Template): Layout {
   let l = layouts.get(template);
@@ -226,7 +228,8 @@ class Scope {
     const values = this.values;
     if (layout.structural || !values) return null;
     const scopes: Scope[] = [this];
-    const nestedAt: number[] = [];
+    const nestedAt = nestedScratch; // copied only when a new flat layout keeps it
+    nestedAt.length = 0;
     let node = flatLayouts.get(layout);
     if (!node) flatLayouts.set(layout, (node = {}));
     for (const i of layout.contentSubsts) {
@@ -246,7 +249,7 @@ class Scope {
     }
     let flat = node.flat;
     if (!flat || flat.nestedAt.length !== nestedAt.length || flat.nestedAt.some((x, k) => x !== nestedAt[k])) {
-      flat = node.flat = buildFlatLayout(layout, scopes, nestedAt);
+      flat = node.flat = buildFlatLayout(layout, scopes, [...nestedAt]);
     }
     return { scopes, flat };
   }

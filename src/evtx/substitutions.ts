@@ -9,34 +9,33 @@ export function nextRenderStamp(): number {
 }
 
 export class SubstitutionValues {
-  /** Per value: type, offset in the chunk, size in bytes, stamp of the render that took it. */
+  /** Per value: offset in the chunk * 256 + type, then size in bytes (two small integers). */
   private readonly d: number[];
+  /** Per value: stamp of the render that took it; made by the first render (scans never take). */
+  private taken: number[] | null = null;
   readonly count: number;
 
   constructor(count: number) {
     this.count = count;
-    this.d = new Array<number>(4 * count);
+    this.d = new Array<number>(2 * count);
   }
 
   set(i: number, type: number, offset: number, size: number): void {
-    const d = this.d;
-    d[4 * i] = type;
-    d[4 * i + 1] = offset;
-    d[4 * i + 2] = size;
-    d[4 * i + 3] = 0;
+    this.d[2 * i] = offset * 256 + type;
+    this.d[2 * i + 1] = size;
   }
 
   /** Type of value i, or -1 past the end (the template names a value the instance lacks). */
   type(i: number): number {
-    return i < this.count ? this.d[4 * i] : -1;
+    return i < this.count ? this.d[2 * i] & 0xff : -1;
   }
 
   offset(i: number): number {
-    return this.d[4 * i + 1];
+    return this.d[2 * i] >> 8; // offsets stay below 2^23: a chunk is 64 KiB
   }
 
   size(i: number): number {
-    return this.d[4 * i + 2];
+    return this.d[2 * i + 1];
   }
 
   /**
@@ -45,9 +44,9 @@ export class SubstitutionValues {
    */
   take(i: number, stamp: number): boolean {
     if (i >= this.count) return false;
-    const k = 4 * i + 3;
-    if (this.d[k] === stamp) return false;
-    this.d[k] = stamp;
+    const taken = (this.taken ??= new Array<number>(this.count).fill(0));
+    if (taken[i] === stamp) return false;
+    taken[i] = stamp;
     return true;
   }
 }
