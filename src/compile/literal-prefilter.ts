@@ -143,7 +143,7 @@ const NONE: readonly number[] = [];
 /** Rules with more literal groups than this are simply always evaluated. */
 const MAX_CLAUSES = 30;
 
-interface Plan<T> {
+interface Plan {
   /** Fields to scan for this candidate list, and their automata. */
   fields: string[];
   automata: AhoCorasick[];
@@ -151,24 +151,31 @@ interface Plan<T> {
   tags: number[];
   /** Keyword literals here can only be in string values (see NON_STRING_TEXT). */
   keywordStringsOnly: boolean;
-  /** Candidates evaluated whatever the literals (no literal groups), by position. */
+  /** Candidates evaluated whatever the literals (no literal groups), by entry position. */
   always: number[];
-  /** Literal id → (candidate position, clause number) pairs, flattened. */
-  byLiteral: Map<number, number[]>;
-  /** Per candidate: the clause bits that must all be set. */
-  full: Int32Array;
-  /** Per candidate: clause bits met so far, valid when `seen` holds the current stamp. */
-  bits: Int32Array;
-  seen: Int32Array;
-  candidates: T[];
+  /** Per entry position: 1 when the entry is one of this list's candidates. */
+  member: Uint8Array;
 }
 
 export class LiteralPrefilter<T> {
   /** Each field's literals; its automaton is built when a record first needs it. */
   private readonly byField = new Map<string, { texts: string[]; ids: number[]; ac?: AhoCorasick; tag: number }>();
-  private readonly literalsOf = new Map<T, number[][] | null>();
-  private readonly fieldsOf = new Map<T, string[]>();
-  private readonly plans = new WeakMap<T[], Plan<T>>();
+  /** Entries in the order given; candidate lists must keep that order. */
+  private readonly entries: T[] = [];
+  private readonly positionOf = new Map<T, number>();
+  private readonly fieldsOf: Array<string[] | null> = [];
+  /**
+   * Literal id → (entry position, clause number) pairs, as one flat array: those of literal i
+   * from pairStart[i] to pairStart[i + 1]. Entries with more than MAX_CLAUSES clauses have none.
+   */
+  private readonly pairStart: Int32Array;
+  private readonly pairs: Int32Array;
+  /** Per entry position: the clause bits that must all be set (0: always evaluated). */
+  private readonly full: Int32Array;
+  /** Per entry position: clause bits met so far, valid when `seen` holds the current stamp. */
+  private readonly bits: Int32Array;
+  private readonly seen: Int32Array;
+  private readonly plans = new WeakMap<T[], Plan>();
   /** Keyword literal ids whose text could also be the text of a number, time, GUID… */
   private readonly keywordAnyType = new Set<number>();
   private marks: Int32Array;
@@ -197,33 +204,60 @@ export class LiteralPrefilter<T> {
   constructor(entries: Array<{ entry: T; predicate: Predicate }>) {
     const ids = new Map<string, number>(); // field \0 text → id
     const perField = new Map<string, { texts: string[]; ids: number[] }>();
+    const clausesOf: Array<number[][] | null> = [];
     for (const { entry, predicate } of entries) {
+      this.positionOf.set(entry, this.entries.length);
+      this.entries.push(entry);
       const lits = requiredLiterals(predicate);
-      if (!lits) {
-        this.literalsOf.set(entry, null);
+      if (!lits || lits.length > MAX_CLAUSES) {
+        clausesOf.push(null);
+        this.fieldsOf.push(null);
         continue;
       }
-      const mine: number[][] = lits.map((clause) =>
-        clause.map((l) => {
-          const key = l.field + '\u0000' + l.text;
-          let id = ids.get(key);
-          if (id === undefined) {
-            id = ids.size;
-            ids.set(key, id);
-            let f = perField.get(l.field);
-            if (!f) perField.set(l.field, (f = { texts: [], ids: [] }));
-            f.texts.push(l.text);
-            f.ids.push(id);
-            if (l.field === KEYWORDS && NON_STRING_TEXT.test(l.text)) this.keywordAnyType.add(id);
-          }
-          return id;
-        }),
+      clausesOf.push(
+        lits.map((clause) =>
+          clause.map((l) => {
+            const key = l.field + '\u0000' + l.text;
+            let id = ids.get(key);
+            if (id === undefined) {
+              id = ids.size;
+              ids.set(key, id);
+              let f = perField.get(l.field);
+              if (!f) perField.set(l.field, (f = { texts: [], ids: [] }));
+              f.texts.push(l.text);
+              f.ids.push(id);
+              if (l.field === KEYWORDS && NON_STRING_TEXT.test(l.text)) this.keywordAnyType.add(id);
+            }
+            return id;
+          }),
+        ),
       );
-      this.literalsOf.set(entry, mine);
-      this.fieldsOf.set(entry, [...new Set(lits.flat().map((l) => l.field))]);
+      this.fieldsOf.push([...new Set(lits.flat().map((l) => l.field))]);
     }
     // The raw memo's tag: the field's number, and whether its values are read as leaves.
     for (const [field, f] of perField) this.byField.set(field, { ...f, tag: (this.byField.size << 9) | (field === KEYWORDS ? 256 : 0) });
+    const n = this.entries.length;
+    this.full = new Int32Array(n);
+    this.bits = new Int32Array(n);
+    this.seen = new Int32Array(n);
+    // Pairs by literal: count, then place.
+    const count = new Int32Array(ids.size + 1);
+    clausesOf.forEach((clauses) => clauses?.forEach((clause) => clause.forEach((id) => count[id + 1]++)));
+    for (let i = 1; i <= ids.size; i++) count[i] += count[i - 1];
+    this.pairStart = count.slice();
+    this.pairs = new Int32Array(2 * count[ids.size]);
+    const next = count;
+    clausesOf.forEach((clauses, e) => {
+      if (!clauses) return;
+      this.full[e] = (1 << clauses.length) - 1;
+      clauses.forEach((clause, k) => {
+        for (const id of new Set(clause)) {
+          const at = 2 * next[id]++;
+          this.pairs[at] = e;
+          this.pairs[at + 1] = k;
+        }
+      });
+    });
     this.marks = new Int32Array(ids.size);
     this.memoMarks = new Int32Array(ids.size);
   }
@@ -233,36 +267,40 @@ export class LiteralPrefilter<T> {
     return (f.ac ??= new AhoCorasick(f.texts, f.ids));
   }
 
-  private plan(candidates: T[]): Plan<T> {
+  private plan(candidates: T[]): Plan {
     let plan = this.plans.get(candidates);
     if (!plan) {
       const fields = new Set<string>();
       const always: number[] = [];
-      const byLiteral = new Map<number, number[]>();
-      const full = new Int32Array(candidates.length);
+      const member = new Uint8Array(this.entries.length);
       let keywordStringsOnly = true;
-      candidates.forEach((c, i) => {
-        const clauses = this.literalsOf.get(c) ?? null;
-        if (clauses === null || clauses.length > MAX_CLAUSES) {
-          always.push(i);
-          return;
+      let last = -1;
+      for (const c of candidates) {
+        const e = this.positionOf.get(c);
+        if (e === undefined || e <= last) throw new Error('prefilter candidates must be entries, in the order they were given');
+        last = e;
+        member[e] = 1;
+        const own = this.fieldsOf[e];
+        if (!own) {
+          always.push(e);
+          continue;
         }
-        for (const f of this.fieldsOf.get(c) ?? []) fields.add(f);
-        full[i] = (1 << clauses.length) - 1;
-        clauses.forEach((clause, k) => {
-          for (const id of clause) {
-            if (this.keywordAnyType.has(id)) keywordStringsOnly = false;
-            const pairs = byLiteral.get(id);
-            if (pairs) pairs.push(i, k);
-            else byLiteral.set(id, [i, k]);
-          }
-        });
-      });
-      const n = candidates.length;
-      plan = { fields: [...fields], automata: [...fields].map((f) => this.automaton(f)), tags: [...fields].map((f) => this.byField.get(f)!.tag), keywordStringsOnly, always, byLiteral, full, bits: new Int32Array(n), seen: new Int32Array(n), candidates };
+        for (const f of own) fields.add(f);
+      }
+      for (const f of fields) {
+        if (f !== KEYWORDS) continue;
+        for (const id of this.byField.get(f)!.ids) if (this.keywordAnyType.has(id) && this.anyMember(id, member)) keywordStringsOnly = false;
+      }
+      plan = { fields: [...fields], automata: [...fields].map((f) => this.automaton(f)), tags: [...fields].map((f) => this.byField.get(f)!.tag), keywordStringsOnly, always, member };
       this.plans.set(candidates, plan);
     }
     return plan;
+  }
+
+  /** Whether a member of the list needs literal `id`. */
+  private anyMember(id: number, member: Uint8Array): boolean {
+    for (let p = 2 * this.pairStart[id]; p < 2 * this.pairStart[id + 1]; p += 2) if (member[this.pairs[p]]) return true;
+    return false;
   }
 
   /**
@@ -348,33 +386,36 @@ export class LiteralPrefilter<T> {
       else doc.visitValues(f, this.visitor);
     }
     // Work follows the literals found: each sets its clause bit in the candidates that need it.
-    const { byLiteral, full, bits, seen, always } = plan;
+    const { pairStart, pairs, full, bits, seen } = this;
+    const { member, always } = plan;
     const passing = this.passing;
     passing.length = 0;
     for (let f = 0; f < found.length; f++) {
-      const pairs = byLiteral.get(found[f]);
-      if (!pairs) continue;
-      for (let p = 0; p < pairs.length; p += 2) {
-        const i = pairs[p];
-        if (seen[i] !== stamp) {
-          seen[i] = stamp;
-          bits[i] = 0;
+      const id = found[f];
+      for (let p = 2 * pairStart[id], end = 2 * pairStart[id + 1]; p < end; p += 2) {
+        const e = pairs[p];
+        if (member[e] === 0) continue;
+        if (seen[e] !== stamp) {
+          seen[e] = stamp;
+          bits[e] = 0;
         }
-        const before = bits[i];
+        const before = bits[e];
         const after = before | (1 << pairs[p + 1]);
         if (after !== before) {
-          bits[i] = after;
-          if (after === full[i]) passing.push(i);
+          bits[e] = after;
+          if (after === full[e]) passing.push(e);
         }
       }
     }
-    // Evaluate in candidate order: the always-evaluated ones merged with those that passed.
+    // Evaluate in candidate (= entry) order: the always-evaluated ones merged with those that passed.
     if (passing.length > 1) passing.sort((x, y) => x - y);
+    const entries = this.entries;
     let a = 0;
     let q = 0;
     while (a < always.length || q < passing.length) {
-      if (q >= passing.length || (a < always.length && always[a] < passing[q])) evaluate(candidates[always[a++]]);
-      else evaluate(candidates[passing[q++]]);
+      if (q >= passing.length || (a < always.length && always[a] < passing[q])) evaluate(entries[always[a++]]);
+      else evaluate(entries[passing[q++]]);
     }
   }
+
 }
