@@ -121,7 +121,9 @@ function best(clauses: Literal[][]): Literal[] {
 }
 
 function score(ls: Literal[]): number {
-  return Math.min(...ls.map((l) => l.text.length)) / ls.length;
+  let shortest = Infinity;
+  for (const l of ls) if (l.text.length < shortest) shortest = l.text.length;
+  return shortest / ls.length;
 }
 
 /**

@@ -31,16 +31,19 @@ const RULE_EXTENSIONS = new Set(['.yml', '.yaml', '.xml']);
 export function findRuleFiles(paths: string[], problems: RuleProblem[]): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      let st;
-      try {
-        st = statSync(p);
-      } catch {
-        continue;
+    // Entry types come with the listing; only links (and odd file systems) need a stat of their own.
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const p = join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      if (!isDir && !entry.isFile()) {
+        try {
+          isDir = statSync(p).isDirectory();
+        } catch {
+          continue;
+        }
       }
-      if (st.isDirectory()) walk(p);
-      else if (RULE_EXTENSIONS.has(extname(name).toLowerCase())) out.push(p);
+      if (isDir) walk(p);
+      else if (RULE_EXTENSIONS.has(extname(entry.name).toLowerCase())) out.push(p);
     }
   };
   for (const p of paths) {
