@@ -203,14 +203,14 @@ export class LiteralPrefilter<T> {
   private readonly found: number[] = [];
   private readonly passing: number[] = [];
 
-  constructor(entries: Array<{ entry: T; predicate: Predicate }>) {
+  /** Entries with the literals their predicates require (`requiredLiterals`; null: none). */
+  constructor(entries: Array<{ entry: T; literals: Literal[][] | null }>) {
     const ids = new Map<string, number>(); // field \0 text → id
     const perField = new Map<string, { texts: string[]; ids: number[] }>();
     const clausesOf: Array<number[][] | null> = [];
-    for (const { entry, predicate } of entries) {
+    for (const { entry, literals: lits } of entries) {
       this.positionOf.set(entry, this.entries.length);
       this.entries.push(entry);
-      const lits = requiredLiterals(predicate);
       if (!lits || lits.length > MAX_CLAUSES) {
         clausesOf.push(null);
         this.fieldsOf.push(null);
@@ -371,6 +371,11 @@ export class LiteralPrefilter<T> {
       if (text.length > MEMO_MAX_TEXT) ac.mark(text.toLowerCase(), this.marks, this.stamp, this.found);
       else this.add(this.idsIn(ac, text));
     }
+  }
+
+  /** A prefilter over entries and their predicates. */
+  static of<E>(entries: Array<{ entry: E; predicate: Predicate }>): LiteralPrefilter<E> {
+    return new LiteralPrefilter(entries.map(({ entry, predicate }) => ({ entry, literals: requiredLiterals(predicate) })));
   }
 
   /** Calls `evaluate` for each candidate that may match `doc`, in order. */

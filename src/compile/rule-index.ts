@@ -48,9 +48,18 @@ export class RuleIndex<T> {
 
   /** Adds an entry under the channels and event ids its predicate pins. */
   add(entry: T, scoped: Predicate): void {
+    const pinned = (field: string) => {
+      const values = requiredValues(scoped, field);
+      return values ? [...values] : null;
+    };
+    this.addPinned(entry, pinned('Channel'), pinned('EventID'));
+  }
+
+  /** Adds an entry under these (lower-cased) channels and event ids; null: any. */
+  addPinned(entry: T, channelValues: readonly string[] | null, eventIdValues: readonly string[] | null): void {
     const order = this.count++;
-    const channels = requiredValues(scoped, 'Channel') ?? new Set([ANY]);
-    const eventIds = requiredValues(scoped, 'EventID') ?? new Set([ANY]);
+    const channels = channelValues ?? [ANY];
+    const eventIds = eventIdValues ?? [ANY];
     for (const c of channels) {
       let inner = this.byKey.get(c);
       if (!inner) this.byKey.set(c, (inner = new Map()));

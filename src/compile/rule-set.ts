@@ -7,8 +7,8 @@ import type { Aggregate, FortisiemPattern, GlobalConstraint, Predicate, Rule } f
 import { scopeDetection } from '../mappings/apply-logsource.js';
 import { scopeFor, type LogsourceMap } from '../mappings/logsource-map.js';
 import { compilePredicate, type Matcher } from './compile-predicate.js';
-import { RuleIndex } from './rule-index.js';
-import { LiteralPrefilter } from './literal-prefilter.js';
+import { RuleIndex, requiredValues } from './rule-index.js';
+import { LiteralPrefilter, requiredLiterals, type Literal } from './literal-prefilter.js';
 
 export interface CompiledRule {
   /** Position in the rule set: how hits name their rule across threads. */
@@ -46,37 +46,65 @@ export interface RuleSet {
   notRunnable: NotRunnable[];
 }
 
-export function buildRuleSet(rules: Rule[], map: LogsourceMap, opts: { prefilter?: boolean } = {}): RuleSet {
-  const index = new RuleIndex<CompiledRule>();
-  const compiled: CompiledRule[] = [];
-  const notRunnable: NotRunnable[] = [];
-  for (const rule of rules) {
+/**
+ * What scoping and analysis make of a rule list, as plain data: per runnable rule its position in
+ * the list, the scoped detection, the Channel/EventID values it is indexed under and its
+ * prefilter literals.
+ */
+export interface RuleSetPlan {
+  runnable: Array<{ rule: number; scoped: Predicate; channels: string[] | null; eventIds: string[] | null; literals: Literal[][] | null }>;
+  notRunnable: Array<{ rule: number; reason: string; kind: NotRunnable['kind'] }>;
+}
+
+export function planRuleSet(rules: Rule[], map: LogsourceMap): RuleSetPlan {
+  const plan: RuleSetPlan = { runnable: [], notRunnable: [] };
+  rules.forEach((rule, i) => {
     if (rule.unsupported.length) {
       const kind = rule.unsupported.every((p) => p.kind === 'needs-input') ? 'needs-input' : 'unsupported';
-      notRunnable.push({ rule, reason: rule.unsupported.map((p) => p.reason).join('; '), kind });
-      continue;
+      plan.notRunnable.push({ rule: i, reason: rule.unsupported.map((p) => p.reason).join('; '), kind });
+      return;
     }
     let scoped: Predicate | null = rule.detection;
     if (rule.format === 'sigma') {
       const scope = scopeFor(rule.logsource, map);
       if (!scope.applies) {
-        notRunnable.push({ rule, reason: scope.reason, kind: 'not-applicable' });
-        continue;
+        plan.notRunnable.push({ rule: i, reason: scope.reason, kind: 'not-applicable' });
+        return;
       }
       scoped = scopeDetection(rule.detection, scope);
       if (!scoped) {
-        notRunnable.push({ rule, reason: 'the rule uses fields that no event of its logsource has', kind: 'not-applicable' });
-        continue;
+        plan.notRunnable.push({ rule: i, reason: 'the rule uses fields that no event of its logsource has', kind: 'not-applicable' });
+        return;
       }
     }
-    const match = lazyMatcher(scoped);
-    const entry: CompiledRule = { index: compiled.length, rule, scoped, match };
+    const pinned = (field: string) => {
+      const values = requiredValues(scoped!, field);
+      return values ? [...values] : null;
+    };
+    plan.runnable.push({ rule: i, scoped, channels: pinned('Channel'), eventIds: pinned('EventID'), literals: requiredLiterals(scoped) });
+  });
+  return plan;
+}
+
+/** A plan's rules made runnable: lazy matchers, the index, the prefilter. */
+export function assembleRuleSet(rules: Rule[], plan: RuleSetPlan, opts: { prefilter?: boolean } = {}): RuleSet {
+  const index = new RuleIndex<CompiledRule>();
+  const compiled: CompiledRule[] = [];
+  for (const r of plan.runnable) {
+    const rule = rules[r.rule];
+    const match = lazyMatcher(r.scoped);
+    const entry: CompiledRule = { index: compiled.length, rule, scoped: r.scoped, match };
     if (rule.pattern) entry.pattern = compilePattern(rule.pattern, match);
     compiled.push(entry);
-    index.add(entry, scoped);
+    index.addPinned(entry, r.channels, r.eventIds);
   }
-  const prefilter = opts.prefilter === false ? null : new LiteralPrefilter(compiled.map((c) => ({ entry: c, predicate: c.scoped })));
+  const prefilter = opts.prefilter === false ? null : new LiteralPrefilter(compiled.map((c, i) => ({ entry: c, literals: plan.runnable[i].literals })));
+  const notRunnable = plan.notRunnable.map((n) => ({ rule: rules[n.rule], reason: n.reason, kind: n.kind }));
   return { compiled, index, prefilter, notRunnable };
+}
+
+export function buildRuleSet(rules: Rule[], map: LogsourceMap, opts: { prefilter?: boolean } = {}): RuleSet {
+  return assembleRuleSet(rules, planRuleSet(rules, map), opts);
 }
 
 /**

@@ -78,7 +78,7 @@ describe('LiteralPrefilter', () => {
     always: { kind: 'not', item: f('Image', 'contains', 'zz') } as Predicate,
     kw: { kind: 'keyword', test: { kind: 'contains', value: 'mimikatz', cased: false } } as Predicate,
   };
-  const pf = new LiteralPrefilter(Object.entries(rules).map(([name, predicate]) => ({ entry: name, predicate })));
+  const pf = LiteralPrefilter.of(Object.entries(rules).map(([name, predicate]) => ({ entry: name, predicate })));
   const passed = (d: EventDocument) => {
     const out: string[] = [];
     pf.forEach(Object.keys(rules), d, (e) => out.push(e));
@@ -100,7 +100,7 @@ describe('LiteralPrefilter', () => {
 
   it('looks for keyword literals only in string values when no number, time, GUID or SID text could hold them', () => {
     const kw = (value: string): Predicate => ({ kind: 'keyword', test: { kind: 'contains', value, cased: false } });
-    const filter = new LiteralPrefilter([{ entry: 'word', predicate: kw('mimikatz') }, { entry: 'number', predicate: kw('4624') }]);
+    const filter = LiteralPrefilter.of([{ entry: 'word', predicate: kw('mimikatz') }, { entry: 'number', predicate: kw('4624') }]);
     const run = (entries: string[], d: EventDocument) => {
       const out: string[] = [];
       filter.forEach(entries, d, (e) => out.push(e));
