@@ -415,7 +415,13 @@ export class LiteralPrefilter<T> {
       }
     }
     // Evaluate in candidate (= entry) order: the always-evaluated ones merged with those that passed.
-    if (passing.length > 1) passing.sort((x, y) => x - y);
+    // A handful at most: sorted in place, without the work array Array#sort takes.
+    for (let i = 1; i < passing.length; i++) {
+      const x = passing[i];
+      let j = i - 1;
+      for (; j >= 0 && passing[j] > x; j--) passing[j + 1] = passing[j];
+      passing[j + 1] = x;
+    }
     const entries = this.entries;
     let a = 0;
     let q = 0;

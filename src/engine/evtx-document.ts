@@ -8,10 +8,20 @@ import type { Json } from '../evtx/render-json.js';
 import { attributeValues, isAttributeField } from './fortisiem-attributes.js';
 
 interface FieldCache {
+  /** The document these values are of (see `fieldCaches`). */
+  doc: number;
   values: readonly Value[];
   texts?: readonly string[];
   lowers?: readonly string[];
 }
+
+/**
+ * Decoded fields, one entry per field name for the whole thread, each holding the values of the
+ * document that read it last: a scan reads one record at a time, so this costs no map and no
+ * entries per record. A document whose entry was taken over by a newer one reads it again.
+ */
+const fieldCaches = new Map<string, FieldCache>();
+let documents = 0;
 
 const NONE: readonly Value[] = [];
 
@@ -37,18 +47,25 @@ function isDerived(field: string): boolean {
 }
 
 export class EvtxDocument implements EventDocument {
-  private cache = new Map<string, FieldCache>();
+  private readonly id = ++documents;
   private leaves: string[] | null = null;
   private lowerLeaves: string[] | null = null;
 
   constructor(readonly record: EvtxRecord) {}
 
   private entry(field: string): FieldCache {
-    let e = this.cache.get(field);
+    const e = fieldCaches.get(field);
+    if (e && e.doc === this.id) return e;
+    const values = this.lookup(field);
     if (!e) {
-      e = { values: this.lookup(field) };
-      this.cache.set(field, e);
+      const fresh: FieldCache = { doc: this.id, values, texts: undefined, lowers: undefined };
+      fieldCaches.set(field, fresh);
+      return fresh;
     }
+    e.doc = this.id;
+    e.values = values;
+    e.texts = undefined;
+    e.lowers = undefined;
     return e;
   }
 

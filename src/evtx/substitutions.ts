@@ -1,5 +1,5 @@
 // The substitution values of one template instance: where each value lies in the chunk and its
-// type. One flat array per instance (cheap to allocate); values are decoded only when read.
+// type, read from the descriptors in the chunk when asked; values are decoded only when read.
 
 let renderCounter = 0;
 
@@ -9,33 +9,46 @@ export function nextRenderStamp(): number {
 }
 
 export class SubstitutionValues {
-  /** Per value: offset in the chunk * 256 + type, then size in bytes (two small integers). */
-  private readonly d: number[];
   /** Per value: stamp of the render that took it; made by the first render (scans never take). */
   private taken: number[] | null = null;
-  readonly count: number;
+  /** The last offset worked out, by index: values are mostly read in order. */
+  private lastIndex = 0;
+  private lastOffset: number;
 
-  constructor(count: number) {
-    this.count = count;
-    this.d = new Array<number>(2 * count);
-  }
-
-  set(i: number, type: number, offset: number, size: number): void {
-    this.d[2 * i] = offset * 256 + type;
-    this.d[2 * i + 1] = size;
+  /**
+   * `count` descriptors (size u16, type u8, one byte unused) at `descriptors` in `b`, the values
+   * back to back from `first`. Nothing is copied: type, size and offset are read when asked.
+   */
+  constructor(
+    private readonly b: Uint8Array,
+    private readonly descriptors: number,
+    readonly count: number,
+    private readonly first: number,
+  ) {
+    this.lastOffset = first;
   }
 
   /** Type of value i, or -1 past the end (the template names a value the instance lacks). */
   type(i: number): number {
-    return i < this.count ? this.d[2 * i] & 0xff : -1;
-  }
-
-  offset(i: number): number {
-    return this.d[2 * i] >> 8; // offsets stay below 2^23: a chunk is 64 KiB
+    return i < this.count ? this.b[this.descriptors + 4 * i + 2] : -1;
   }
 
   size(i: number): number {
-    return this.d[2 * i + 1];
+    const p = this.descriptors + 4 * i;
+    return this.b[p] | (this.b[p + 1] << 8);
+  }
+
+  offset(i: number): number {
+    let k = 0;
+    let o = this.first;
+    if (i >= this.lastIndex) {
+      k = this.lastIndex;
+      o = this.lastOffset;
+    }
+    for (; k < i; k++) o += this.size(k);
+    this.lastIndex = i;
+    this.lastOffset = o;
+    return o;
   }
 
   /**

@@ -111,15 +111,10 @@ function readInstance(c: Cursor, ctx: ChunkContext): InstanceNode {
   }
   const count = c.u32('substitution count');
   c.need(4 * count, 'substitution descriptors');
-  const values = new SubstitutionValues(count);
   const b = c.b;
-  let p = c.pos;
+  const values = new SubstitutionValues(b, c.pos, count, c.pos + 4 * count);
   let valuePos = c.pos + 4 * count;
-  for (let i = 0; i < count; i++, p += 4) {
-    const size = u16(b, p);
-    values.set(i, b[p + 2], valuePos, size);
-    valuePos += size;
-  }
+  for (let i = 0, p = c.pos; i < count; i++, p += 4) valuePos += u16(b, p);
   if (valuePos > c.end) throw new EvtxFormatError('substitution values run past the end of the record', c.pos);
   c.pos = valuePos;
   return { kind: 'instance', template: ctx.template(defOffset), values };
