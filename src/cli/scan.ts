@@ -2,7 +2,7 @@
 // group, report; exit code by level.
 import chalk, { Chalk } from 'chalk';
 import { findDetections } from '../engine/find-detections.js';
-import { prepareRules, type RuleInputs } from '../engine/prepare-rules.js';
+import { prepareScanRules, type RuleInputs } from '../engine/prepare-rules.js';
 import { DEFAULT_UNIT_CHUNKS, defaultThreads, planUnits, ScanWorkerPool, workersFor } from '../engine/parallel-scan.js';
 import { formatDamage, type Damage } from '../evtx/index.js';
 import { findFiles } from '../input/find-files.js';
@@ -79,14 +79,14 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
   const pool = workers > 0 ? new ScanWorkerPool({ inputs, from, to, groupBy: fallbackGroup, shownEvents: o.maxEvents }, workers) : undefined;
   let prepared;
   try {
-    prepared = prepareRules(inputs);
+    prepared = prepareScanRules(inputs);
   } catch (e) {
     pool?.close();
     if (e instanceof PlaceholderError) throw new UsageError(e.message);
     throw e;
   }
-  const { loaded, selected, ruleSet } = prepared;
-  const invalid = loaded.problems.filter((p) => p.kind === 'invalid');
+  const { counts, ruleSet } = prepared;
+  const invalid = counts.problems.filter((p) => p.kind === 'invalid');
   const unsupported = ruleSet.notRunnable.filter((n) => n.kind !== 'not-applicable');
   const notApplicable = ruleSet.notRunnable.filter((n) => n.kind === 'not-applicable');
   if (!o.quiet) {
@@ -95,8 +95,8 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
   }
   if (ruleSet.compiled.length === 0) {
     pool?.close();
-    const disabled = o.includeDisabled ? 0 : loaded.rules.filter((r) => r.disabled).length;
-    stderr(`sigscan: no rule to run (${loaded.rules.length} loaded, ${selected.length} selected, ${invalid.length} invalid${disabled ? `, ${disabled} disabled: --include-disabled runs them` : ''})`);
+    const disabled = o.includeDisabled ? 0 : counts.disabled;
+    stderr(`sigscan: no rule to run (${counts.loaded} loaded, ${counts.selected} selected, ${invalid.length} invalid${disabled ? `, ${disabled} disabled: --include-disabled runs them` : ''})`);
     return 2;
   }
 

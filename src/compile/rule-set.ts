@@ -86,39 +86,77 @@ export function planRuleSet(rules: Rule[], map: LogsourceMap): RuleSetPlan {
   return plan;
 }
 
+/**
+ * A plan's rules as the assembly takes them: rules and scoped detections through functions, so
+ * that a stored plan (src/engine/prepared-cache.ts) reads each only when a scan first needs it.
+ */
+export interface AssemblyPlan {
+  runnable: Array<{ rule: () => Rule; scoped: () => Predicate; hasPattern: boolean; channels: string[] | null; eventIds: string[] | null; literals: Literal[][] | null }>;
+  notRunnable: Array<{ rule: () => Rule; reason: string; kind: NotRunnable['kind'] }>;
+}
+
 /** A plan's rules made runnable: lazy matchers, the index, the prefilter. */
-export function assembleRuleSet(rules: Rule[], plan: RuleSetPlan, opts: { prefilter?: boolean } = {}): RuleSet {
+export function assembleRuleSet(plan: AssemblyPlan, opts: { prefilter?: boolean } = {}): RuleSet {
   const index = new RuleIndex<CompiledRule>();
   const compiled: CompiledRule[] = [];
   for (const r of plan.runnable) {
-    const rule = rules[r.rule];
-    const match = lazyMatcher(r.scoped);
-    const entry: CompiledRule = { index: compiled.length, rule, scoped: r.scoped, match };
-    if (rule.pattern) entry.pattern = compilePattern(rule.pattern, match);
+    const entry = compiledRule(compiled.length, r.rule, r.scoped, r.hasPattern);
     compiled.push(entry);
     index.addPinned(entry, r.channels, r.eventIds);
   }
   const prefilter = opts.prefilter === false ? null : new LiteralPrefilter(compiled.map((c, i) => ({ entry: c, literals: plan.runnable[i].literals })));
-  const notRunnable = plan.notRunnable.map((n) => ({ rule: rules[n.rule], reason: n.reason, kind: n.kind }));
+  const notRunnable = plan.notRunnable.map(({ rule, reason, kind }): NotRunnable => {
+    let r: Rule | undefined;
+    return { get rule() { return (r ??= rule()); }, reason, kind };
+  });
   return { compiled, index, prefilter, notRunnable };
 }
 
+/** A compiled rule whose rule, scoped detection, matcher and pattern are made when first used. */
+function compiledRule(index: number, rule: () => Rule, scoped: () => Predicate, hasPattern: boolean): CompiledRule {
+  let r: Rule | undefined;
+  let s: Predicate | undefined;
+  let pattern: CompiledPattern | undefined;
+  const entry: CompiledRule = {
+    index,
+    get rule() {
+      return (r ??= rule());
+    },
+    get scoped() {
+      return (s ??= scoped());
+    },
+    match: lazyMatcher(() => entry.scoped),
+    get pattern() {
+      return hasPattern ? (pattern ??= compilePattern(entry.rule.pattern!, entry.match)) : undefined;
+    },
+  };
+  return entry;
+}
+
+/** The assembly plan of rules in memory. */
+export function inMemory(rules: Rule[], plan: RuleSetPlan): AssemblyPlan {
+  return {
+    runnable: plan.runnable.map((r) => ({ ...r, rule: () => rules[r.rule], scoped: () => r.scoped, hasPattern: !!rules[r.rule].pattern })),
+    notRunnable: plan.notRunnable.map((n) => ({ ...n, rule: () => rules[n.rule] })),
+  };
+}
+
 export function buildRuleSet(rules: Rule[], map: LogsourceMap, opts: { prefilter?: boolean } = {}): RuleSet {
-  return assembleRuleSet(rules, planRuleSet(rules, map), opts);
+  return assembleRuleSet(inMemory(rules, planRuleSet(rules, map)), opts);
 }
 
 /**
  * A matcher compiled when first called: most rules of a large set never get past the index and
  * the prefilter on a given log, and compiling them all would only slow the start.
  */
-function lazyMatcher(p: Predicate): Matcher {
+function lazyMatcher(p: () => Predicate): Matcher {
   let compiled: Matcher | null = null;
-  return (doc) => (compiled ??= compilePredicate(p))(doc);
+  return (doc) => (compiled ??= compilePredicate(p()))(doc);
 }
 
 /** Per-subpattern matchers (a single subpattern is the rule's own matcher) and the attributes read. */
 function compilePattern(p: FortisiemPattern, ruleMatch: Matcher): CompiledPattern {
-  const subpatterns = p.subpatterns.length === 1 ? [ruleMatch] : p.subpatterns.map((s) => lazyMatcher(s.filter));
+  const subpatterns = p.subpatterns.length === 1 ? [ruleMatch] : p.subpatterns.map((s) => lazyMatcher(() => s.filter));
   return { subpatterns, attributes: patternAttributes(p) };
 }
 

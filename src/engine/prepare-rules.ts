@@ -1,14 +1,15 @@
 // From the scan's rule options to runnable rules. The main thread and every worker run this same
 // deterministic pipeline, so compiled rule i is the same rule everywhere (hits cross threads as
 // rule indexes).
-import { buildRuleSet, type RuleSet } from '../compile/rule-set.js';
-import { loadLogsourceMap } from '../mappings/logsource-map.js';
+import { assembleRuleSet, inMemory, planRuleSet, type RuleSet, type RuleSetPlan } from '../compile/rule-set.js';
+import { logsourceSources, parseLogsourceMap } from '../mappings/logsource-map.js';
 import { loadAttributeTable } from '../mappings/fortisiem-attributes.js';
 import { useAttributeTable } from './fortisiem-attributes.js';
 import type { Rule } from '../rules/ast.js';
 import type { LoadedRules } from '../rules/load-rules.js';
 import { readPlaceholders } from '../rules/placeholders.js';
-import { loadRulesCached } from '../rules/rule-cache.js';
+import { findRuleFilesKeyed, loadRulesCached } from '../rules/rule-cache.js';
+import { preparedKey, readPrepared, writePrepared, type RuleCounts } from './prepared-cache.js';
 import { selectRules, type RuleSelection } from '../rules/select-rules.js';
 
 /** Everything needed to prepare the same rules again (plain data: it is sent to workers). */
@@ -27,11 +28,47 @@ export interface PreparedRules {
 }
 
 export function prepareRules(inputs: RuleInputs): PreparedRules {
-  const map = loadLogsourceMap(inputs.mapping);
+  const { loaded, selected, plan } = prepareFresh(inputs, sources(inputs));
+  return { loaded, selected, ruleSet: assembleRuleSet(inMemory(selected, plan)) };
+}
+
+/** What a scan needs of its rules: the rule set, and the counts and problems it reports. */
+export interface ScanRules {
+  counts: RuleCounts;
+  ruleSet: RuleSet;
+}
+
+/**
+ * prepareRules for a scan, from the prepared-rules cache when nothing it depends on changed
+ * (rules and scoped detections are then read as the scan first needs them). Same rule set,
+ * same order, on every thread.
+ */
+export function prepareScanRules(inputs: RuleInputs): ScanRules {
+  const src = sources(inputs);
+  const key = preparedKey(src.found.key, src.mapping, inputs.selection);
+  const stored = key ? readPrepared(key) : null;
+  if (stored) return { counts: stored.counts, ruleSet: assembleRuleSet(stored.plan) };
+  const { loaded, selected, plan } = prepareFresh(inputs, src);
+  const counts: RuleCounts = { problems: loaded.problems, loaded: loaded.rules.length, disabled: loaded.rules.filter((r) => r.disabled).length, selected: selected.length };
+  if (key) writePrepared(key, counts, selected, plan);
+  return { counts, ruleSet: assembleRuleSet(inMemory(selected, plan)) };
+}
+
+type Sources = ReturnType<typeof sources>;
+
+/** The inputs read (mapping texts, placeholder values, rule files and their key), not yet parsed. */
+function sources(inputs: RuleInputs) {
+  const mapping = logsourceSources(inputs.mapping);
   // FortiSIEM attributes, for this thread's scans: user files are checked now, the bundled
   // table is read only if a rule reads an attribute.
   useAttributeTable(inputs.mapping.length ? loadAttributeTable(inputs.mapping) : null);
-  const loaded = loadRulesCached(inputs.rules, { placeholders: readPlaceholders(inputs.placeholders) }, inputs.version);
+  const opts = { placeholders: readPlaceholders(inputs.placeholders) };
+  return { mapping, opts, found: findRuleFilesKeyed(inputs.rules, opts, inputs.version) };
+}
+
+function prepareFresh(inputs: RuleInputs, src: Sources): { loaded: LoadedRules; selected: Rule[]; plan: RuleSetPlan } {
+  const map = parseLogsourceMap(src.mapping);
+  const loaded = loadRulesCached(inputs.rules, src.opts, inputs.version, src.found);
   const selected = selectRules(loaded.rules, inputs.selection);
-  return { loaded, selected, ruleSet: buildRuleSet(selected, map) };
+  return { loaded, selected, plan: planRuleSet(selected, map) };
 }

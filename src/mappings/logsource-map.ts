@@ -82,9 +82,13 @@ let bundledText: string | undefined;
 
 /** The bundled mapping, then each user file in order (later entries override earlier ones). */
 export function loadLogsourceMap(userFiles: readonly string[] = []): LogsourceMap {
+  return parseLogsourceMap(logsourceSources(userFiles));
+}
+
+/** The mapping texts a map is parsed from: the bundled table, then each user file in order. */
+export function logsourceSources(userFiles: readonly string[] = []): MappingSource[] {
   bundledText ??= readFileSync(BUNDLED, 'utf8');
-  const sources: MappingSource[] = [{ file: 'logsources.yml', text: bundledText }, ...userFiles.map(readMappingFile)];
-  return parseLogsourceMap(sources);
+  return [{ file: 'logsources.yml', text: bundledText }, ...userFiles.map(readMappingFile)];
 }
 
 /** A user mapping file's text (a LogsourceMapError when it cannot be read). */

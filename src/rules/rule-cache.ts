@@ -13,7 +13,8 @@ import { findRuleFiles, loadFoundFiles, type LoadedRules, type LoadOptions } fro
 /** Bump when the AST or the loaders change meaning, so old caches are never read. */
 const FORMAT = 'sigscan-rules-5';
 
-function cacheDir(): string {
+/** Where sigscan keeps what it may reuse between runs (rules here, prepared rule sets too). */
+export function cacheDir(): string {
   return process.env.SIGSCAN_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sigscan');
 }
 
@@ -31,13 +32,25 @@ function keyOf(files: string[], opts: LoadOptions, version: string): string | nu
   return h.digest('hex').slice(0, 32);
 }
 
-/** Like loadRules, answered from the cache when no rule file changed since the cached load. */
-export function loadRulesCached(paths: string[], opts: LoadOptions, version: string): LoadedRules {
+/** The rule files under `paths` and what identifies their current contents (null: uncachable). */
+export interface RuleFiles {
+  files: string[];
+  problems: RuleProblem[];
+  key: string | null;
+}
+
+export function findRuleFilesKeyed(paths: string[], opts: LoadOptions, version: string): RuleFiles {
   const problems: RuleProblem[] = [];
   const files = findRuleFiles(paths, problems);
+  const key = process.env.SIGSCAN_NO_CACHE === '1' || problems.length ? null : keyOf(files, opts, version);
+  return { files, problems, key };
+}
+
+/** Like loadRules, answered from the cache when no rule file changed since the cached load. */
+export function loadRulesCached(paths: string[], opts: LoadOptions, version: string, found = findRuleFilesKeyed(paths, opts, version)): LoadedRules {
+  const { files, key } = found;
+  const problems = [...found.problems];
   const load = (): LoadedRules => loadFoundFiles(files, opts, problems);
-  if (process.env.SIGSCAN_NO_CACHE === '1' || problems.length) return load();
-  const key = keyOf(files, opts, version);
   if (!key) return load();
   const path = join(cacheDir(), `rules-${key}.json`);
   try {
