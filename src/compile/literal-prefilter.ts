@@ -5,6 +5,7 @@
 import type { GlobPart, Predicate } from '../rules/ast.js';
 import type { EventDocument, RawValueVisitor, Value } from './event-document.js';
 import { decodeValue, valueText } from '../evtx/values.js';
+import { createHash } from 'node:crypto';
 import { AhoCorasick } from './aho-corasick.js';
 import { RawValueMemo } from './raw-value-memo.js';
 import { regexRequiredText } from './regex-required-text.js';
@@ -113,6 +114,11 @@ export function requiredLiterals(p: Predicate): Literal[][] | null {
   }
 }
 
+/** What identifies a field's needles and their ids (a stored automaton is used only for the same). */
+function needlesKey(f: { texts: string[]; ids: number[] }): string {
+  return createHash('sha256').update(f.texts.join('\u0000')).update('\u0001').update(f.ids.join(',')).digest('hex').slice(0, 32);
+}
+
 /** The clause that filters best: fewest and longest literals. */
 function best(clauses: Literal[][]): Literal[] {
   let top = clauses[0];
@@ -160,6 +166,7 @@ interface Plan {
 }
 
 export class LiteralPrefilter<T> {
+  private stored: ((field: string, needles: string) => Uint8Array | undefined) | null = null;
   /** Each field's literals; its automaton is built when a record first needs it. */
   private readonly byField = new Map<string, { texts: string[]; ids: number[]; ac?: AhoCorasick; tag: number }>();
   /** Entries in the order given; candidate lists must keep that order. */
@@ -266,7 +273,26 @@ export class LiteralPrefilter<T> {
 
   private automaton(field: string): AhoCorasick {
     const f = this.byField.get(field)!;
-    return (f.ac ??= new AhoCorasick(f.texts, f.ids));
+    if (!f.ac) {
+      const kept = this.stored?.(field, needlesKey(f));
+      try {
+        if (kept) f.ac = AhoCorasick.fromBytes(kept);
+      } catch {
+        // Not what was stored: built afresh below.
+      }
+      f.ac ??= new AhoCorasick(f.texts, f.ids);
+    }
+    return f.ac;
+  }
+
+  /** Every field's automaton as bytes, with what identifies its needles (see useStoredAutomata). */
+  automataBytes(): Array<{ field: string; needles: string; bytes: Uint8Array }> {
+    return [...this.byField.keys()].map((field) => ({ field, needles: needlesKey(this.byField.get(field)!), bytes: this.automaton(field).toBytes() }));
+  }
+
+  /** Automata kept from an earlier run: used for a field when its needles are the same. */
+  useStoredAutomata(stored: (field: string, needles: string) => Uint8Array | undefined): void {
+    this.stored = stored;
   }
 
   private plan(candidates: T[]): Plan {

@@ -47,11 +47,16 @@ export function prepareScanRules(inputs: RuleInputs): ScanRules {
   const src = sources(inputs);
   const key = preparedKey(src.found.key, src.mapping, inputs.selection);
   const stored = key ? readPrepared(key) : null;
-  if (stored) return { counts: stored.counts, ruleSet: assembleRuleSet(stored.plan) };
+  if (stored) {
+    const ruleSet = assembleRuleSet(stored.plan);
+    ruleSet.prefilter?.useStoredAutomata(stored.automaton);
+    return { counts: stored.counts, ruleSet };
+  }
   const { loaded, selected, plan } = prepareFresh(inputs, src);
   const counts: RuleCounts = { problems: loaded.problems, loaded: loaded.rules.length, disabled: loaded.rules.filter((r) => r.disabled).length, selected: selected.length };
-  if (key) writePrepared(key, counts, selected, plan);
-  return { counts, ruleSet: assembleRuleSet(inMemory(selected, plan)) };
+  const ruleSet = assembleRuleSet(inMemory(selected, plan));
+  if (key) writePrepared(key, counts, selected, plan, ruleSet.prefilter?.automataBytes() ?? []);
+  return { counts, ruleSet };
 }
 
 type Sources = ReturnType<typeof sources>;

@@ -2,7 +2,8 @@
 // analysed every rule at each start (a third of a second for SigmaHQ's 2,400 Windows rules); and a
 // JSON file of the result is no faster to parse. So the file is a small header (what the index
 // and the prefilter need, the counts and problems a scan reports) and a blob of each rule's JSON
-// and scoped detection, parsed only when the scan first evaluates or reports that rule.
+// and scoped detection, parsed only when the scan first evaluates or reports that rule, and of
+// the prefilter's automata, read back when a field is first scanned.
 // The key covers everything the result depends on: the rule files' key (paths, sizes, times,
 // placeholder values, version), the logsource mapping texts and the selection. Any trouble
 // means preparing afresh: the cache can make a start faster, never different.
@@ -13,13 +14,14 @@ import type { AssemblyPlan, RuleSetPlan } from '../compile/rule-set.js';
 import type { Literal } from '../compile/literal-prefilter.js';
 import type { MappingSource } from '../mappings/logsource-map.js';
 import type { Predicate, Rule, RuleProblem } from '../rules/ast.js';
+import { crc32 } from '../evtx/crc32.js';
 import { cacheDir } from '../rules/rule-cache.js';
 import type { RuleSelection } from '../rules/select-rules.js';
 
 /** Bump when the header, the plan or what it is computed from changes meaning. */
-const FORMAT = 'sigscan-prepared-1';
-/** Prepared sets kept (one per rule set, mapping and selection used); the oldest go first. */
-const KEEP = 12;
+const FORMAT = 'sigscan-prepared-4';
+/** Prepared sets kept (one per rule set, mapping and selection used; ~40 MB each for SigmaHQ's Windows rules); the oldest go first. */
+const KEEP = 4;
 
 /** What a scan reports about its rules besides running them. */
 export interface RuleCounts {
@@ -31,11 +33,16 @@ export interface RuleCounts {
 
 interface Header extends RuleCounts {
   format: string;
+  /** Bytes of rule and scoped-detection JSON at the blob's start, and their CRC-32 (checked on reading). */
+  rulesLength: number;
+  rulesSum: number;
   /** Distinct prefilter literals: field, text. */
   literals: Array<[string, string]>;
   /** Per runnable rule: rule JSON and scoped JSON (blob offset, byte length), pattern, index keys, literal clauses. */
   runnable: Array<[number, number, number, number, 0 | 1, string[] | null, string[] | null, number[][] | null]>;
   notRunnable: Array<[number, number, string, string]>;
+  /** Prefilter automata: field, needles key, blob offset, byte length, CRC-32 of the bytes. */
+  automata: Array<[string, string, number, number, number]>;
 }
 
 export function preparedKey(rulesKey: string | null, mapping: readonly MappingSource[], selection: RuleSelection): string | null {
@@ -49,7 +56,7 @@ export function preparedKey(rulesKey: string | null, mapping: readonly MappingSo
 const pathOf = (key: string) => join(cacheDir(), `prepared-${key}.bin`);
 
 /** The stored plan for `key`, or null when there is none (or it cannot be read). */
-export function readPrepared(key: string): { counts: RuleCounts; plan: AssemblyPlan } | null {
+export function readPrepared(key: string): { counts: RuleCounts; plan: AssemblyPlan; automaton: (field: string, needles: string) => Uint8Array | undefined } | null {
   let bytes: Buffer;
   try {
     bytes = readFileSync(pathOf(key));
@@ -66,9 +73,19 @@ export function readPrepared(key: string): { counts: RuleCounts; plan: AssemblyP
   }
   if (h.format !== FORMAT || !Array.isArray(h.runnable) || !Array.isArray(h.notRunnable)) return null;
   const base = nl + 1;
+  // The rules are checked whole (a damaged one would fail the scan that reads it); automata one
+  // by one, when first used.
+  if (base + h.rulesLength > bytes.length || crc32(bytes, base, base + h.rulesLength) !== h.rulesSum) return null;
   const json = <T>(at: number, length: number) => () => JSON.parse(bytes.toString('utf8', base + at, base + at + length)) as T;
   const literal = h.literals.map(([field, text]): Literal => ({ field, text }));
+  const automata = new Map((h.automata ?? []).map(([field, needles, at, length, sum]) => [field, { needles, at, length, sum }]));
   return {
+    // An automaton is given back only for the same needles and with its bytes intact.
+    automaton: (field, needles) => {
+      const a = automata.get(field);
+      if (!a || a.needles !== needles || base + a.at + a.length > bytes.length) return undefined;
+      return crc32(bytes, base + a.at, base + a.at + a.length) === a.sum ? bytes.subarray(base + a.at, base + a.at + a.length) : undefined;
+    },
     counts: { problems: h.problems, loaded: h.loaded, disabled: h.disabled, selected: h.selected },
     plan: {
       runnable: h.runnable.map(([ruleAt, ruleLength, scopedAt, scopedLength, pattern, channels, eventIds, clauses]) => ({
@@ -85,7 +102,7 @@ export function readPrepared(key: string): { counts: RuleCounts; plan: AssemblyP
 }
 
 /** Stores a freshly made plan of `rules` under `key`; failures only cost speed next time. */
-export function writePrepared(key: string, counts: RuleCounts, rules: Rule[], plan: RuleSetPlan): void {
+export function writePrepared(key: string, counts: RuleCounts, rules: Rule[], plan: RuleSetPlan, automata: Array<{ field: string; needles: string; bytes: Uint8Array }>): void {
   try {
     const parts: Buffer[] = [];
     let size = 0;
@@ -112,6 +129,13 @@ export function writePrepared(key: string, counts: RuleCounts, rules: Rule[], pl
       literals,
       runnable: plan.runnable.map((r) => [...put(rules[r.rule]), ...put(r.scoped), rules[r.rule].pattern ? 1 : 0, r.channels, r.eventIds, r.literals && r.literals.map((c) => c.map(idOf))]),
       notRunnable: plan.notRunnable.map((n) => [...put(rules[n.rule]), n.reason, n.kind]),
+      rulesLength: size,
+      rulesSum: crc32(Buffer.concat(parts), 0, size),
+      automata: automata.map((a) => {
+        parts.push(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength));
+        size += a.bytes.byteLength;
+        return [a.field, a.needles, size - a.bytes.byteLength, a.bytes.byteLength, crc32(a.bytes, 0, a.bytes.byteLength)];
+      }),
     };
     mkdirSync(cacheDir(), { recursive: true });
     const path = pathOf(key);

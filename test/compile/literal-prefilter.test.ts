@@ -115,6 +115,24 @@ describe('LiteralPrefilter', () => {
   });
 });
 
+describe('Aho-Corasick kept as bytes', () => {
+  it('an automaton read back from its bytes finds what it found (ASCII and beyond)', () => {
+    const needles = ['he', 'she', 'his', 'hers', '😀', 'pаypal', 'x😀y', 'é', 'ab', '\\cmd.exe'];
+    const ac = new AhoCorasick(needles, needles.map((_, i) => i * 3));
+    const back = AhoCorasick.fromBytes(new Uint8Array([7, ...ac.toBytes()]).subarray(1)); // unaligned on purpose
+    for (const text of ['ushers', 'x😀y pаypal.com', 'café ab', 'c:\\windows\\cmd.exe', 'zzz', '']) {
+      const a = new Int32Array(30);
+      const b = new Int32Array(30);
+      const fa: number[] = [];
+      const fb: number[] = [];
+      ac.mark(text, a, 1, fa);
+      back.mark(text, b, 1, fb);
+      expect(fb, text).toEqual(fa);
+      expect([...b]).toEqual([...a]);
+    }
+  });
+});
+
 describe('Aho-Corasick beyond ASCII', () => {
   it('finds emoji, homoglyphs and mixed needles (the sparse path) as a naive search does', () => {
     const needles = ['😀', 'а', 'pаypal', 'x😀y', 'é', 'ab'];

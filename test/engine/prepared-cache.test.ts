@@ -1,7 +1,7 @@
 // The prepared-rules cache may make a scan start faster, never different: a rule set read back
 // runs the same rules in the same order with the same index and prefilter, and anything it
 // depends on (a rule file, the mapping, the selection) changing prepares afresh.
-import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -64,6 +64,21 @@ describe('prepareScanRules', () => {
     writeFileSync(mapping, 'categories:\n  process_creation:\n    unavailable: not in these logs\n');
     expect(prepareScanRules({ ...inputs, rules: [join(dir, 'a.yml')], mapping: [mapping] }).ruleSet.compiled).toHaveLength(0);
     expect(readdirSync(cache).filter((f) => f.startsWith('prepared-'))).toHaveLength(4);
+  });
+
+  it('damaged bytes after the header (a rule, an automaton) only cost speed', async () => {
+    prepareScanRules(inputs);
+    const log = evtxFile([{ channel: 'Microsoft-Windows-Sysmon/Operational', provider: 'Microsoft-Windows-Sysmon', eventId: 1, data: { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd /c dir' } }]);
+    const detect = async (set: RuleSet) => (await findDetections([log], set, { inputs, groupBy: [], maxEvents: 10, threads: 1, onDamage: () => expect.fail('no damage') })).detections.map((d) => [d.rule.title, d.count]);
+    const [file] = readdirSync(cache).filter((f) => f.startsWith('prepared-'));
+    const good = readFileSync(join(cache, file));
+    const blob = good.indexOf(10) + 1;
+    for (const at of [blob + 5, good.length - 40]) {
+      const bad = Buffer.from(good);
+      bad[at] ^= 0x55;
+      writeFileSync(join(cache, file), bad);
+      expect(await detect(prepareScanRules(inputs).ruleSet)).toEqual([['A', 1]]);
+    }
   });
 
   it('a damaged cache file only costs speed', () => {
