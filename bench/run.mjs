@@ -87,4 +87,25 @@ if (haveRules) {
   const oneWall = report('scan, -j 1', results.scanOneThread, records);
   console.log(`scan (SigmaHQ windows rules, loading included) takes ${(scanWall / ours).toFixed(2)}x the dump's time on ${availableParallelism()} threads, ${(oneWall / ours).toFixed(2)}x on one`);
 }
+// The attack samples: 277 small real logs, where starting up (loading the rules) weighs most.
+const samples = join(shared, 'corpus', 'attack-samples');
+if (haveRules && existsSync(samples)) {
+  const main = JSON.stringify(join(root, 'dist', 'cli', 'main.js'));
+  const dumpSamples = `node ${main} dump --format jsonl ${JSON.stringify(samples)}`;
+  const scanSamples = `node ${main} -r ${JSON.stringify(sigmaRules)} --format jsonl --no-progress -q ${JSON.stringify(samples)}`;
+  const n = count(`${dumpSamples} | wc -l`);
+  const summary = spawnSync('bash', ['-c', `${scanSamples.replace(' -q ', ' ')} 2>&1 >/dev/null | tail -1`], { encoding: 'utf8' }).stdout.trim();
+  const r = { dump: [], scan: [], scanOneThread: [] };
+  for (let i = 0; i < runs; i++) {
+    r.dump.push(timed(dumpSamples));
+    r.scan.push(timed(scanSamples));
+    r.scanOneThread.push(timed(`${scanSamples} -j 1`));
+  }
+  console.log(`attack samples: ${samples} (${n} records); ${summary.replace(/^sigscan: /, '')}`);
+  const d = report('  dump jsonl', r.dump, n);
+  const sc = report('  scan', r.scan, n);
+  const s1 = report('  scan, -j 1', r.scanOneThread, n);
+  console.log(`  scan (loading included) takes ${(sc / d).toFixed(2)}x the dump's time, ${(s1 / d).toFixed(2)}x with -j 1`);
+  results.attackSamples = { records: n, summary, ...r };
+}
 writeFileSync(join(outDir, 'last.json'), JSON.stringify(results, null, 2));

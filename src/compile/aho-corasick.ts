@@ -136,13 +136,17 @@ export class AhoCorasick {
 
   /** Throws when the bytes cannot be an automaton (the caller then builds it afresh). */
   static fromBytes(b: Uint8Array): AhoCorasick {
-    const copy = new Uint8Array(b.byteLength); // aligned, and owned
-    copy.set(b);
+    // Read in place when aligned (the prepared-rules cache aligns them), else from a copy.
+    let copy = b;
+    if (b.byteOffset % 4 !== 0) {
+      copy = new Uint8Array(b.byteLength);
+      copy.set(b);
+    }
     if (copy.byteLength < 20) throw new RangeError('automaton bytes too short');
-    const [width, n, wideCount, wideEdgeCount, endsLength] = new Int32Array(copy.buffer, 0, 5);
+    const [width, n, wideCount, wideEdgeCount, endsLength] = new Int32Array(copy.buffer, copy.byteOffset, 5);
     const total = 5 + 128 + n * width + 2 * n + wideCount + wideEdgeCount + endsLength;
     if (width < 1 || n < 1 || wideCount < 0 || wideEdgeCount < 0 || endsLength < 0 || 4 * total + n !== copy.byteLength) throw new RangeError('automaton bytes do not fit');
-    const ints = new Int32Array(copy.buffer, 0, total);
+    const ints = new Int32Array(copy.buffer, copy.byteOffset, total);
     let at = 5;
     const take = (k: number) => ints.subarray(at, (at += k));
     const ac = Object.create(AhoCorasick.prototype) as AhoCorasick;

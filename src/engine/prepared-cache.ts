@@ -19,7 +19,7 @@ import { cacheDir } from '../rules/rule-cache.js';
 import type { RuleSelection } from '../rules/select-rules.js';
 
 /** Bump when the header, the plan or what it is computed from changes meaning. */
-const FORMAT = 'sigscan-prepared-4';
+const FORMAT = 'sigscan-prepared-5';
 /** Prepared sets kept (one per rule set, mapping and selection used; ~40 MB each for SigmaHQ's Windows rules); the oldest go first. */
 const KEEP = 4;
 
@@ -132,15 +132,19 @@ export function writePrepared(key: string, counts: RuleCounts, rules: Rule[], pl
       rulesLength: size,
       rulesSum: crc32(Buffer.concat(parts), 0, size),
       automata: automata.map((a) => {
-        parts.push(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength));
-        size += a.bytes.byteLength;
+        // Each automaton 4-byte aligned in the file (the header is padded to match): read in place.
+        const pad = (4 - (size % 4)) % 4;
+        parts.push(Buffer.alloc(pad), Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength));
+        size += pad + a.bytes.byteLength;
         return [a.field, a.needles, size - a.bytes.byteLength, a.bytes.byteLength, crc32(a.bytes, 0, a.bytes.byteLength)];
       }),
     };
+    let head = JSON.stringify(header, finiteOnly);
+    head += ' '.repeat((4 - ((Buffer.byteLength(head) + 1) % 4)) % 4);
     mkdirSync(cacheDir(), { recursive: true });
     const path = pathOf(key);
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, Buffer.concat([Buffer.from(JSON.stringify(header, finiteOnly) + '\n', 'utf8'), ...parts]));
+    writeFileSync(tmp, Buffer.concat([Buffer.from(head + '\n', 'utf8'), ...parts]));
     renameSync(tmp, path);
     evictOld();
   } catch {

@@ -32,6 +32,9 @@ export interface RecordHandlers {
 /** Chunks read per system call. */
 const CHUNKS_PER_READ = 16;
 
+/** The read buffer, while no reader holds it (see readEvtxFile). */
+let readBuffer: Buffer | null = Buffer.allocUnsafe(CHUNKS_PER_READ * CHUNK_SIZE);
+
 function isZero(b: Uint8Array): boolean {
   for (let i = 0; i < b.length; i += 8) if (b[i] | b[i + 1] | b[i + 2] | b[i + 3] | b[i + 4] | b[i + 5] | b[i + 6] | b[i + 7]) return false;
   return true;
@@ -140,27 +143,32 @@ export function readEvtxFile(file: string, handlers: RecordHandlers, range?: Chu
     const tail = (size - FILE_HEADER_SIZE) % CHUNK_SIZE;
     const start = range ? range.first : 0;
     const stop = range ? Math.min(chunkCount, range.first + range.count) : chunkCount;
-    // One buffer for all reads (a fresh megabyte per read costs page faults and garbage),
-    // unless records outlive their call.
-    let reused: Buffer | null = null;
-    for (let first = start; first < stop; first += CHUNKS_PER_READ) {
-      const n = Math.min(CHUNKS_PER_READ, stop - first);
-      const block = handlers.keepRecords ? Buffer.allocUnsafe(n * CHUNK_SIZE) : (reused ??= Buffer.allocUnsafe(CHUNKS_PER_READ * CHUNK_SIZE)).subarray(0, n * CHUNK_SIZE);
-      const offset = FILE_HEADER_SIZE + first * CHUNK_SIZE;
-      const read = readSync(fd, block, 0, block.length, offset);
-      for (let i = 0; i < n; i++) {
-        const index = first + i;
-        if ((i + 1) * CHUNK_SIZE > read) {
-          fail(offset + i * CHUNK_SIZE, `chunk ${index} could not be read`);
-          continue;
+    // One buffer for all reads of all files (a fresh megabyte per read costs page faults and
+    // garbage), unless records outlive their call or a record handler reads a file itself.
+    const buffer = handlers.keepRecords ? null : readBuffer;
+    if (buffer) readBuffer = null;
+    try {
+      for (let first = start; first < stop; first += CHUNKS_PER_READ) {
+        const n = Math.min(CHUNKS_PER_READ, stop - first);
+        const block = buffer ? buffer.subarray(0, n * CHUNK_SIZE) : Buffer.allocUnsafe(n * CHUNK_SIZE);
+        const offset = FILE_HEADER_SIZE + first * CHUNK_SIZE;
+        const read = readSync(fd, block, 0, block.length, offset);
+        for (let i = 0; i < n; i++) {
+          const index = first + i;
+          if ((i + 1) * CHUNK_SIZE > read) {
+            fail(offset + i * CHUNK_SIZE, `chunk ${index} could not be read`);
+            continue;
+          }
+          const bytes = block.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
+          if (!hasChunkMagic(bytes) && isZero(bytes)) continue; // unused, pre-allocated chunk
+          summary.chunks++;
+          const [records, lost] = readChunk(file, bytes, index, offset + i * CHUNK_SIZE, handlers);
+          summary.records += records;
+          summary.lost += lost;
         }
-        const bytes = block.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
-        if (!hasChunkMagic(bytes) && isZero(bytes)) continue; // unused, pre-allocated chunk
-        summary.chunks++;
-        const [records, lost] = readChunk(file, bytes, index, offset + i * CHUNK_SIZE, handlers);
-        summary.records += records;
-        summary.lost += lost;
       }
+    } finally {
+      if (buffer) readBuffer = buffer;
     }
     if (tail > 0 && stop === chunkCount) {
       handlers.damage({ file, chunk: chunkCount, offset: FILE_HEADER_SIZE + chunkCount * CHUNK_SIZE, reason: `file ends with a partial chunk of ${tail} bytes; ignored`, severity: 'warning' });

@@ -459,6 +459,18 @@ export class RecordFields {
   /** The event's own data (EventData, UserData), without the System fields, in document order. */
   dataEntries(): Array<[string, Value]> {
     const out: Array<[string, Value]> = [];
+    const view = this.located ? null : this.scope.isSimple() ? null : this.flatView();
+    if (view) {
+      // Only the data slots are decoded (a summary needs no System value from here).
+      const { slots, scopeOf } = view.flat;
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i];
+        if (slot.system) continue;
+        const v = view.scopes[scopeOf[i]].slotValue(slot);
+        if (v !== null || !slot.attribute) out.push([slot.name, v]);
+      }
+      return out;
+    }
     for (const [k, v, system] of this.locatedEntries()) if (!system) out.push([k, v]);
     return out;
   }
