@@ -1,11 +1,24 @@
-// A scan worker: prepares the same rules as the main thread, then scans the chunk ranges it is
-// handed and sends back hits (as rule indexes, group values and event summaries) and damage.
-import { parentPort, workerData } from 'node:worker_threads';
+// A scan worker (a child process of the scan): takes its setup first, prepares the same rules as
+// the main thread, then scans the chunk ranges it is handed and sends back hits (as rule indexes,
+// group values and event summaries) and damage. It ends when the scan closes the channel.
 import { prepareScanRules, type RuleInputs } from './prepare-rules.js';
 import { scanUnit, type WorkUnit, type WorkerSetup } from './parallel-scan.js';
+import type { RuleSet } from '../compile/rule-set.js';
 
-const setup = workerData as WorkerSetup;
-const { ruleSet } = prepareScanRules(setup.inputs as RuleInputs);
+let setup: WorkerSetup | null = null;
+let ruleSet: RuleSet | null = null;
 
-parentPort!.on('message', (unit: WorkUnit) => parentPort!.postMessage(scanUnit(unit, ruleSet, setup)));
-parentPort!.postMessage({ ready: true, rules: ruleSet.compiled.length });
+process.on('message', (m: WorkerSetup | WorkUnit) => {
+  try {
+    if (!setup) {
+      setup = m as WorkerSetup;
+      ruleSet = prepareScanRules(setup.inputs as RuleInputs).ruleSet;
+      process.send!({ ready: true, rules: ruleSet.compiled.length });
+      return;
+    }
+    process.send!(scanUnit(m as WorkUnit, ruleSet!, setup));
+  } catch (e) {
+    process.send!({ error: (e as Error).message });
+  }
+});
+process.on('disconnect', () => process.exit(0));
