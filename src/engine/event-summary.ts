@@ -17,15 +17,18 @@ export interface EventSummary {
 
 /** EventData/UserData as flat name → value (a name that occurs several times → an array). */
 function dataFields(record: EvtxRecord): Record<string, unknown> {
-  const byName = new Map<string, unknown[]>();
+  const out: Record<string, unknown> = {};
+  // Names seen more than once hold arrays (built when the second value comes).
+  let repeated: Set<string> | null = null;
   for (const [k, v] of record.fields.dataEntries()) {
     const plain = typeof v === 'bigint' ? Number(v) : v;
-    const list = byName.get(k);
-    if (list) list.push(plain);
-    else byName.set(k, [plain]);
+    if (!Object.hasOwn(out, k)) out[k] = plain;
+    else if (repeated?.has(k)) (out[k] as unknown[]).push(plain);
+    else {
+      (repeated ??= new Set()).add(k);
+      out[k] = [out[k], plain];
+    }
   }
-  const out: Record<string, unknown> = {};
-  for (const [k, list] of byName) out[k] = list.length === 1 ? list[0] : list;
   return out;
 }
 
