@@ -68,13 +68,15 @@ export function scanUnit(unit: WorkUnit, ruleSet: RuleSet, setup: WorkerSetup): 
 export const DEFAULT_UNIT_CHUNKS = 64;
 
 /**
- * A worker first prepares its own rules (about half a second for SigmaHQ's 2,400), the time one
- * thread needs to scan some 30 MB, and two busy cores here do only ~1.2–1.5x the work of one.
- * Below this many chunks (128 MiB) the main thread alone is sooner: measured on 2 cores, the 277
- * attack samples (19 MB) took 0.9 s alone and 1.25 s with a worker, a 64 MB file 1.2 s and 1.6 s;
- * the 512 MB benchmark file 3.2 s and 2.9 s.
+ * A worker process first starts, reads the prepared rules and warms up (~0.7 s of its own before
+ * it scans at full speed), and the second core of a two-core machine adds little: measured here
+ * (2 cores) on the 512 MB benchmark file, one scanner took 2.2–2.4 s and two 2.5–2.7 s (medians
+ * of 5, interleaved). So with two cores workers start only for inputs of 1 GiB or more; with more
+ * cores, from 128 MiB (not measured here: the size below which, on these two cores, even a slower
+ * one-thread scan beat a worker thread).
  */
 const MIN_CHUNKS_FOR_WORKERS = 2048;
+const MIN_CHUNKS_FOR_WORKERS_ON_TWO_CORES = 16384;
 
 /**
  * Workers worth starting for these units with `threads` threads in all (the main one included).
@@ -83,7 +85,8 @@ const MIN_CHUNKS_FOR_WORKERS = 2048;
 export function workersFor(units: WorkUnit[], threads: number, anySize = false): number {
   let chunks = 0;
   for (const u of units) chunks += u.range.count;
-  return chunks < MIN_CHUNKS_FOR_WORKERS && !anySize ? 0 : Math.max(0, Math.min(threads, units.length) - 1);
+  const enough = chunks >= (threads <= 2 ? MIN_CHUNKS_FOR_WORKERS_ON_TWO_CORES : MIN_CHUNKS_FOR_WORKERS);
+  return !enough && !anySize ? 0 : Math.max(0, Math.min(threads, units.length) - 1);
 }
 
 export function defaultThreads(): number {
