@@ -75,7 +75,8 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
   const threads = o.threads ?? defaultThreads();
   const found = findFiles(paths, o);
   // Worker threads start now and prepare their rules while this thread prepares its own.
-  const workers = threads > 1 ? workersFor(planUnits(found.files, o.unitChunks ?? DEFAULT_UNIT_CHUNKS), threads, o.unitChunks !== undefined) : 0;
+  // An explicit -j N (or unit size) is followed whatever the input's size.
+  const workers = threads > 1 ? workersFor(planUnits(found.files, o.unitChunks ?? DEFAULT_UNIT_CHUNKS), threads, o.unitChunks !== undefined || o.threads !== undefined) : 0;
   const pool = workers > 0 ? new ScanWorkerPool({ inputs, from, to, groupBy: fallbackGroup, shownEvents: o.maxEvents }, workers) : undefined;
   let prepared;
   try {
