@@ -4,7 +4,8 @@
 // modification time. Any change to a rule file, or any cache trouble, means loading afresh:
 // the cache can make a run faster, never different. SIGSCAN_NO_CACHE=1 turns it off.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RuleProblem } from './ast.js';
@@ -18,8 +19,34 @@ export function cacheDir(): string {
   return process.env.SIGSCAN_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sigscan');
 }
 
+/**
+ * What identifies the code that loads and prepares rules: the size and time of every compiled
+ * module and data file of those stages, so a rebuilt sigscan never reads what an older build
+ * cached (a release also changes `version`).
+ */
+let codeKeyMemo: string | undefined;
+export function codeKey(): string {
+  if (codeKeyMemo !== undefined) return codeKeyMemo;
+  const h = createHash('sha256');
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else h.update(`${p}\0${st.size}\0${st.mtimeMs}\0`);
+    }
+  };
+  try {
+    for (const stage of ['rules', 'mappings', 'compile']) walk(join(root, stage));
+  } catch {
+    h.update('unreadable'); // cannot happen for a module that is running; version still keys it
+  }
+  return (codeKeyMemo = h.digest('hex'));
+}
+
 function keyOf(files: string[], opts: LoadOptions, version: string): string | null {
-  const h = createHash('sha256').update(FORMAT).update('\0').update(version);
+  const h = createHash('sha256').update(FORMAT).update('\0').update(version).update('\0').update(codeKey());
   for (const [name, values] of [...(opts.placeholders ?? new Map()).entries()].sort()) h.update(`\0p${name}=${values.join('\n')}`);
   for (const f of files) {
     try {
