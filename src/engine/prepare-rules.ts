@@ -46,17 +46,26 @@ export interface ScanRules {
 export function prepareScanRules(inputs: RuleInputs): ScanRules {
   const src = sources(inputs);
   const key = preparedKey(src.found.key, src.mapping, inputs.selection);
-  const stored = key ? readPrepared(key) : null;
-  if (stored) {
-    const ruleSet = assembleRuleSet(stored.plan);
-    ruleSet.prefilter?.useStoredAutomata(stored.automaton);
-    return { counts: stored.counts, ruleSet };
-  }
+  const fromCache = key ? fromPrepared(key) : null;
+  if (fromCache) return fromCache;
   const { loaded, selected, plan } = prepareFresh(inputs, src);
   const counts: RuleCounts = { problems: loaded.problems, loaded: loaded.rules.length, disabled: loaded.rules.filter((r) => r.disabled).length, selected: selected.length };
   const ruleSet = assembleRuleSet(inMemory(selected, plan));
   if (key) writePrepared(key, counts, selected, plan, ruleSet.prefilter?.automataBytes() ?? []);
   return { counts, ruleSet };
+}
+
+/** The stored rule set, or null when there is none or it does not hold together. */
+function fromPrepared(key: string): ScanRules | null {
+  try {
+    const stored = readPrepared(key);
+    if (!stored) return null;
+    const ruleSet = assembleRuleSet(stored.plan);
+    ruleSet.prefilter?.useStoredAutomata(stored.automaton);
+    return { counts: stored.counts, ruleSet };
+  } catch {
+    return null;
+  }
 }
 
 type Sources = ReturnType<typeof sources>;

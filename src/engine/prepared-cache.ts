@@ -8,20 +8,18 @@
 // placeholder values, version), the logsource mapping texts and the selection. Any trouble
 // means preparing afresh: the cache can make a start faster, never different.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssemblyPlan, RuleSetPlan } from '../compile/rule-set.js';
 import type { Literal } from '../compile/literal-prefilter.js';
 import type { MappingSource } from '../mappings/logsource-map.js';
 import type { Predicate, Rule, RuleProblem } from '../rules/ast.js';
 import { crc32 } from '../evtx/crc32.js';
-import { cacheDir } from '../rules/rule-cache.js';
+import { cacheDir, evictOldCaches } from '../rules/rule-cache.js';
 import type { RuleSelection } from '../rules/select-rules.js';
 
 /** Bump when the header, the plan or what it is computed from changes meaning. */
-const FORMAT = 'sigscan-prepared-5';
-/** Prepared sets kept (one per rule set, mapping and selection used; ~40 MB each for SigmaHQ's Windows rules); the oldest go first. */
-const KEEP = 4;
+const FORMAT = 'sigscan-prepared-6';
 
 /** What a scan reports about its rules besides running them. */
 export interface RuleCounts {
@@ -63,11 +61,12 @@ export function readPrepared(key: string): { counts: RuleCounts; plan: AssemblyP
   } catch {
     return null;
   }
+  // The first line: the header's CRC-32 (8 hex digits), then the header.
   const nl = bytes.indexOf(10);
-  if (nl < 0) return null;
+  if (nl < 8 || bytes.toString('latin1', 0, 8) !== crc32(bytes, 8, nl).toString(16).padStart(8, '0')) return null;
   let h: Header;
   try {
-    h = JSON.parse(bytes.toString('utf8', 0, nl)) as Header;
+    h = JSON.parse(bytes.toString('utf8', 8, nl)) as Header;
   } catch {
     return null;
   }
@@ -140,13 +139,19 @@ export function writePrepared(key: string, counts: RuleCounts, rules: Rule[], pl
       }),
     };
     let head = JSON.stringify(header, finiteOnly);
-    head += ' '.repeat((4 - ((Buffer.byteLength(head) + 1) % 4)) % 4);
+    head += ' '.repeat((4 - ((Buffer.byteLength(head) + 9) % 4)) % 4);
+    const headBytes = Buffer.from(head, 'utf8');
+    const line = Buffer.concat([Buffer.from(crc32(headBytes, 0, headBytes.length).toString(16).padStart(8, '0'), 'latin1'), headBytes, Buffer.from('\n')]);
     mkdirSync(cacheDir(), { recursive: true });
     const path = pathOf(key);
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, Buffer.concat([Buffer.from(head + '\n', 'utf8'), ...parts]));
-    renameSync(tmp, path);
-    evictOld();
+    try {
+      writeFileSync(tmp, Buffer.concat([line, ...parts]));
+      renameSync(tmp, path);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+    evictOldCaches();
   } catch {
     // A read-only home, a full disk, or a value JSON cannot hold: the next start prepares again.
   }
@@ -157,13 +162,4 @@ function finiteOnly(_key: string, v: unknown): unknown {
   if (typeof v === 'number' && !Number.isFinite(v)) throw new Error('not storable');
   if (typeof v === 'bigint') throw new Error('not storable');
   return v;
-}
-
-function evictOld(): void {
-  const dir = cacheDir();
-  const files = readdirSync(dir)
-    .filter((f) => f.startsWith('prepared-') && f.endsWith('.bin'))
-    .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
-    .sort((a, b) => b.t - a.t);
-  for (const { f } of files.slice(KEEP)) unlinkSync(join(dir, f));
 }

@@ -8,17 +8,23 @@ import type { RuleSet } from '../compile/rule-set.js';
 let setup: WorkerSetup | null = null;
 let ruleSet: RuleSet | null = null;
 
+/** Sends to the scan; a scan that went away (killed, crashed) ends the worker quietly. */
+function send(m: unknown): void {
+  if (!process.connected) process.exit(0);
+  process.send!(m, undefined, {}, (e) => e && process.exit(0));
+}
+
 process.on('message', (m: WorkerSetup | WorkUnit) => {
   try {
     if (!setup) {
       setup = m as WorkerSetup;
       ruleSet = prepareScanRules(setup.inputs as RuleInputs).ruleSet;
-      process.send!({ ready: true, rules: ruleSet.compiled.length });
+      send({ ready: true, rules: ruleSet.compiled.length });
       return;
     }
-    process.send!(scanUnit(m as WorkUnit, ruleSet!, setup));
+    send(scanUnit(m as WorkUnit, ruleSet!, setup));
   } catch (e) {
-    process.send!({ error: (e as Error).message });
+    send({ error: (e as Error).message });
   }
 });
 process.on('disconnect', () => process.exit(0));

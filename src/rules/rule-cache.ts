@@ -4,7 +4,7 @@
 // modification time. Any change to a rule file, or any cache trouble, means loading afresh:
 // the cache can make a run faster, never different. SIGSCAN_NO_CACHE=1 turns it off.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,7 +22,7 @@ export function cacheDir(): string {
 /**
  * What identifies the code that loads and prepares rules: the size and time of every compiled
  * module and data file of those stages, so a rebuilt sigscan never reads what an older build
- * cached (a release also changes `version`).
+ * cached (a release also changes `version`, and with it the libraries it was released with).
  */
 let codeKeyMemo: string | undefined;
 export function codeKey(): string {
@@ -38,7 +38,7 @@ export function codeKey(): string {
     }
   };
   try {
-    for (const stage of ['rules', 'mappings', 'compile']) walk(join(root, stage));
+    for (const stage of ['rules', 'mappings', 'compile', 'engine']) walk(join(root, stage));
   } catch {
     h.update('unreadable'); // cannot happen for a module that is running; version still keys it
   }
@@ -92,10 +92,39 @@ export function loadRulesCached(paths: string[], opts: LoadOptions, version: str
   try {
     mkdirSync(cacheDir(), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ format: FORMAT, ...loaded }));
-    renameSync(tmp, path);
+    try {
+      writeFileSync(tmp, JSON.stringify({ format: FORMAT, ...loaded }));
+      renameSync(tmp, path);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+    evictOldCaches();
   } catch {
     // A read-only home or full disk only costs speed.
   }
   return loaded;
+}
+
+/** Caches kept, newest first: prepared rule sets (~40 MB each for SigmaHQ's Windows rules) and loaded rules (~6.5 MB). */
+const KEEP: ReadonlyArray<[prefix: string, suffix: string, count: number]> = [
+  ['prepared-', '.bin', 4],
+  ['rules-', '.json', 8],
+];
+
+/**
+ * Drops all but the newest caches of each kind (every rule change or rebuild makes new ones),
+ * and what writers killed midway left (temporary files an hour old). Failures only leave files.
+ */
+export function evictOldCaches(): void {
+  try {
+    const dir = cacheDir();
+    const entries = readdirSync(dir).map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }));
+    for (const [prefix, suffix, count] of KEEP) {
+      const kind = entries.filter(({ f }) => f.startsWith(prefix) && f.endsWith(suffix)).sort((a, b) => b.t - a.t);
+      for (const { f } of kind.slice(count)) rmSync(join(dir, f), { force: true });
+    }
+    for (const { f, t } of entries) if (f.endsWith('.tmp') && Date.now() - t > 3600_000) rmSync(join(dir, f), { force: true });
+  } catch {
+    // Another run cleaning at the same time, or an unreadable directory.
+  }
 }

@@ -66,14 +66,17 @@ describe('prepareScanRules', () => {
     expect(readdirSync(cache).filter((f) => f.startsWith('prepared-'))).toHaveLength(4);
   });
 
-  it('damaged bytes after the header (a rule, an automaton) only cost speed', async () => {
+  it('damaged bytes (in the header, a rule, an automaton) only cost speed', async () => {
     prepareScanRules(inputs);
     const log = evtxFile([{ channel: 'Microsoft-Windows-Sysmon/Operational', provider: 'Microsoft-Windows-Sysmon', eventId: 1, data: { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd /c dir' } }]);
     const detect = async (set: RuleSet) => (await findDetections([log], set, { inputs, groupBy: [], maxEvents: 10, threads: 1, onDamage: () => expect.fail('no damage') })).detections.map((d) => [d.rule.title, d.count]);
     const [file] = readdirSync(cache).filter((f) => f.startsWith('prepared-'));
     const good = readFileSync(join(cache, file));
     const blob = good.indexOf(10) + 1;
-    for (const at of [blob + 5, good.length - 40]) {
+    const literal = good.indexOf('whoami.exe'); // a prefilter literal, in the header
+    expect(literal).toBeGreaterThan(8);
+    expect(literal).toBeLessThan(blob);
+    for (const at of [literal, blob + 5, good.length - 40]) {
       const bad = Buffer.from(good);
       bad[at] ^= 0x55;
       writeFileSync(join(cache, file), bad);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/rules/load-rules.js';
-import { loadRulesCached } from '../../src/rules/rule-cache.js';
+import { evictOldCaches, loadRulesCached } from '../../src/rules/rule-cache.js';
 
 const rule = (value: string) => `title: T\nlogsource: {product: windows}\ndetection:\n  sel: {Image|endswith: '${value}'}\n  condition: sel\n`;
 
@@ -42,6 +42,24 @@ describe('loadRulesCached', () => {
     loadRulesCached([dir], {}, 'v2');
     loadRulesCached([dir], { placeholders: new Map([['x', ['1']]]) }, 'v1');
     expect(readdirSync(cache)).toHaveLength(3);
+  });
+
+  it('keeps the newest caches of each kind and removes temporary files left an hour ago', () => {
+    const old = (name: string, minutesAgo: number) => {
+      writeFileSync(join(cache, name), '{}');
+      const t = new Date(Date.now() - minutesAgo * 60_000);
+      utimesSync(join(cache, name), t, t);
+    };
+    for (let i = 0; i < 10; i++) old(`rules-${i}.json`, 10 + i);
+    for (let i = 0; i < 6; i++) old(`prepared-${i}.bin`, 10 + i);
+    old('prepared-x.bin.123.tmp', 90);
+    old('rules-y.json.456.tmp', 5); // perhaps still being written
+    evictOldCaches();
+    expect(readdirSync(cache).sort()).toEqual([
+      ...[0, 1, 2, 3].map((i) => `prepared-${i}.bin`),
+      ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `rules-${i}.json`),
+      'rules-y.json.456.tmp',
+    ].sort());
   });
 
   it('an unwritable cache directory only costs speed', () => {
