@@ -40,6 +40,12 @@ export function requiredValues(p: Predicate, field: string): Set<string> | null 
   }
 }
 
+/** requiredValues as a list (null: any value), what addPinned takes. */
+export function pinnedValues(p: Predicate, field: string): string[] | null {
+  const values = requiredValues(p, field);
+  return values ? [...values] : null;
+}
+
 export class RuleIndex<T> {
   private readonly byKey = new Map<string, Map<string, Array<[number, T]>>>();
   /** Candidate lists worked out so far: channel → event id → entries. */
@@ -48,11 +54,7 @@ export class RuleIndex<T> {
 
   /** Adds an entry under the channels and event ids its predicate pins. */
   add(entry: T, scoped: Predicate): void {
-    const pinned = (field: string) => {
-      const values = requiredValues(scoped, field);
-      return values ? [...values] : null;
-    };
-    this.addPinned(entry, pinned('Channel'), pinned('EventID'));
+    this.addPinned(entry, pinnedValues(scoped, 'Channel'), pinnedValues(scoped, 'EventID'));
   }
 
   /** Adds an entry under these (lower-cased) channels and event ids; null: any. */

@@ -7,7 +7,7 @@ import type { Aggregate, FortisiemPattern, GlobalConstraint, Predicate, Rule } f
 import { scopeDetection } from '../mappings/apply-logsource.js';
 import { scopeFor, type LogsourceMap } from '../mappings/logsource-map.js';
 import { compilePredicate, type Matcher } from './compile-predicate.js';
-import { RuleIndex, requiredValues } from './rule-index.js';
+import { RuleIndex, pinnedValues } from './rule-index.js';
 import { LiteralPrefilter, requiredLiterals, type Literal } from './literal-prefilter.js';
 
 export interface CompiledRule {
@@ -77,11 +77,7 @@ export function planRuleSet(rules: Rule[], map: LogsourceMap): RuleSetPlan {
         return;
       }
     }
-    const pinned = (field: string) => {
-      const values = requiredValues(scoped!, field);
-      return values ? [...values] : null;
-    };
-    plan.runnable.push({ rule: i, scoped, channels: pinned('Channel'), eventIds: pinned('EventID'), literals: requiredLiterals(scoped) });
+    plan.runnable.push({ rule: i, scoped, channels: pinnedValues(scoped, 'Channel'), eventIds: pinnedValues(scoped, 'EventID'), literals: requiredLiterals(scoped) });
   });
   return plan;
 }

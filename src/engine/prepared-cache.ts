@@ -8,14 +8,14 @@
 // placeholder values, version), the logsource mapping texts and the selection. Any trouble
 // means preparing afresh: the cache can make a start faster, never different.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssemblyPlan, RuleSetPlan } from '../compile/rule-set.js';
 import type { Literal } from '../compile/literal-prefilter.js';
 import type { MappingSource } from '../mappings/logsource-map.js';
 import type { Predicate, Rule, RuleProblem } from '../rules/ast.js';
 import { crc32 } from '../evtx/crc32.js';
-import { cacheDir, evictOldCaches } from '../rules/rule-cache.js';
+import { cacheDir, writeCacheFile } from '../rules/rule-cache.js';
 import type { RuleSelection } from '../rules/select-rules.js';
 
 /** Bump when the header, the plan or what it is computed from changes meaning. */
@@ -142,16 +142,7 @@ export function writePrepared(key: string, counts: RuleCounts, rules: Rule[], pl
     head += ' '.repeat((4 - ((Buffer.byteLength(head) + 9) % 4)) % 4);
     const headBytes = Buffer.from(head, 'utf8');
     const line = Buffer.concat([Buffer.from(crc32(headBytes, 0, headBytes.length).toString(16).padStart(8, '0'), 'latin1'), headBytes, Buffer.from('\n')]);
-    mkdirSync(cacheDir(), { recursive: true });
-    const path = pathOf(key);
-    const tmp = `${path}.${process.pid}.tmp`;
-    try {
-      writeFileSync(tmp, Buffer.concat([line, ...parts]));
-      renameSync(tmp, path);
-    } finally {
-      rmSync(tmp, { force: true });
-    }
-    evictOldCaches();
+    writeCacheFile(pathOf(key), Buffer.concat([line, ...parts]));
   } catch {
     // A read-only home, a full disk, or a value JSON cannot hold: the next start prepares again.
   }

@@ -302,6 +302,18 @@ class Scope {
   }
 }
 
+/** A flat view's fields in document order (System ones too when `withSystem`), decoded. */
+function flatEntries(view: { scopes: Scope[]; flat: FlatLayout }, withSystem: boolean, out: Entry[]): Entry[] {
+  const { slots, scopeOf } = view.flat;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i];
+    if (slot.system && !withSystem) continue;
+    const v = view.scopes[scopeOf[i]].slotValue(slot);
+    if (v !== null || !slot.attribute) out.push([slot.name, v, slot.system]);
+  }
+  return out;
+}
+
 function buildFlatLayout(outer: Layout, scopes: Scope[], nestedAt: number[]): FlatLayout {
   const flat: FlatLayout = { nestedAt, scopeOf: [], slots: [], byName: new Map() };
   const add = (scope: number, slot: Slot) => {
@@ -433,14 +445,8 @@ export class RecordFields {
     if (!this.located) {
       const out: Entry[] = (this.located = []);
       const view = this.scope.isSimple() ? null : this.flatView();
-      if (view) {
-        const { slots, scopeOf } = view.flat;
-        for (let i = 0; i < slots.length; i++) {
-          const slot = slots[i];
-          const v = view.scopes[scopeOf[i]].slotValue(slot);
-          if (v !== null || !slot.attribute) out.push([slot.name, v, slot.system]);
-        }
-      } else this.scope.entries(out);
+      if (view) flatEntries(view, true, out);
+      else this.scope.entries(out);
     }
     return this.located;
   }
@@ -460,18 +466,9 @@ export class RecordFields {
   dataEntries(): Array<[string, Value]> {
     const out: Array<[string, Value]> = [];
     const view = this.located ? null : this.scope.isSimple() ? null : this.flatView();
-    if (view) {
-      // Only the data slots are decoded (a summary needs no System value from here).
-      const { slots, scopeOf } = view.flat;
-      for (let i = 0; i < slots.length; i++) {
-        const slot = slots[i];
-        if (slot.system) continue;
-        const v = view.scopes[scopeOf[i]].slotValue(slot);
-        if (v !== null || !slot.attribute) out.push([slot.name, v]);
-      }
-      return out;
-    }
-    for (const [k, v, system] of this.locatedEntries()) if (!system) out.push([k, v]);
+    // Through a flat layout only the data slots are decoded (a summary needs no System value).
+    const entries = view ? flatEntries(view, false, []) : this.locatedEntries();
+    for (const [k, v, system] of entries) if (!system) out.push([k, v]);
     return out;
   }
 }

@@ -90,19 +90,27 @@ export function loadRulesCached(paths: string[], opts: LoadOptions, version: str
   }
   const loaded = load();
   try {
-    mkdirSync(cacheDir(), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    try {
-      writeFileSync(tmp, JSON.stringify({ format: FORMAT, ...loaded }));
-      renameSync(tmp, path);
-    } finally {
-      rmSync(tmp, { force: true });
-    }
-    evictOldCaches();
+    writeCacheFile(path, JSON.stringify({ format: FORMAT, ...loaded }));
   } catch {
     // A read-only home or full disk only costs speed.
   }
   return loaded;
+}
+
+/**
+ * Writes a cache file whole or not at all (another run never reads half of it), then drops old
+ * caches. Throws when it cannot: callers carry on without the cache.
+ */
+export function writeCacheFile(path: string, data: string | Uint8Array): void {
+  mkdirSync(cacheDir(), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  evictOldCaches();
 }
 
 /** Caches kept, newest first: prepared rule sets (~40 MB each for SigmaHQ's Windows rules) and loaded rules (~6.5 MB). */
