@@ -151,6 +151,34 @@ const NONE: readonly number[] = [];
 /** Rules with more literal groups than this are simply always evaluated. */
 const MAX_CLAUSES = 30;
 
+/** Prefilter literals by id: each distinct (field, text) once, and per entry its clauses as ids. */
+export interface LiteralTable {
+  literals: Literal[];
+  clauses: Array<number[][] | null>;
+}
+
+/** The table of entries' required literals (`requiredLiterals`; null: none). */
+export function literalTable(perEntry: Array<Literal[][] | null>): LiteralTable {
+  const ids = new Map<string, number>(); // field \0 text → id
+  const literals: Literal[] = [];
+  const clauses = perEntry.map(
+    (lits) =>
+      lits &&
+      lits.map((clause) =>
+        clause.map((l) => {
+          const key = l.field + '\u0000' + l.text;
+          let id = ids.get(key);
+          if (id === undefined) {
+            ids.set(key, (id = literals.length));
+            literals.push(l);
+          }
+          return id;
+        }),
+      ),
+  );
+  return { literals, clauses };
+}
+
 interface Plan {
   /** Fields to scan for this candidate list, and their automata. */
   fields: string[];
@@ -210,65 +238,73 @@ export class LiteralPrefilter<T> {
   private readonly found: number[] = [];
   private readonly passing: number[] = [];
 
-  /** Entries with the literals their predicates require (`requiredLiterals`; null: none). */
-  constructor(entries: Array<{ entry: T; literals: Literal[][] | null }>) {
-    const ids = new Map<string, number>(); // field \0 text → id
-    const perField = new Map<string, { texts: string[]; ids: number[] }>();
-    const clausesOf: Array<number[][] | null> = [];
-    for (const { entry, literals: lits } of entries) {
-      this.positionOf.set(entry, this.entries.length);
-      this.entries.push(entry);
-      if (!lits || lits.length > MAX_CLAUSES) {
-        clausesOf.push(null);
-        this.fieldsOf.push(null);
-        continue;
+  /** Entries with the literals their predicates require, by id (`literalTable`). */
+  constructor(entries: T[], table: LiteralTable) {
+    const { literals, clauses: clausesOf } = table;
+    if (clausesOf.length !== entries.length) throw new Error('a literal table must have one clause list per entry');
+    // Each field's literals; the raw memo's tag: the field's number, and whether its values are read as leaves.
+    const fieldNo = new Int32Array(literals.length);
+    const fieldNames: string[] = [];
+    literals.forEach((l, id) => {
+      let f = this.byField.get(l.field);
+      if (!f) {
+        this.byField.set(l.field, (f = { texts: [], ids: [], tag: (this.byField.size << 9) | (l.field === KEYWORDS ? 256 : 0) }));
+        fieldNames.push(l.field);
       }
-      clausesOf.push(
-        lits.map((clause) =>
-          clause.map((l) => {
-            const key = l.field + '\u0000' + l.text;
-            let id = ids.get(key);
-            if (id === undefined) {
-              id = ids.size;
-              ids.set(key, id);
-              let f = perField.get(l.field);
-              if (!f) perField.set(l.field, (f = { texts: [], ids: [] }));
-              f.texts.push(l.text);
-              f.ids.push(id);
-              if (l.field === KEYWORDS && NON_STRING_TEXT.test(l.text)) this.keywordAnyType.add(id);
-            }
-            return id;
-          }),
-        ),
-      );
-      this.fieldsOf.push([...new Set(lits.flat().map((l) => l.field))]);
-    }
-    // The raw memo's tag: the field's number, and whether its values are read as leaves.
-    for (const [field, f] of perField) this.byField.set(field, { ...f, tag: (this.byField.size << 9) | (field === KEYWORDS ? 256 : 0) });
-    const n = this.entries.length;
+      fieldNo[id] = f.tag >> 9;
+      f.texts.push(l.text);
+      f.ids.push(id);
+      if (l.field === KEYWORDS && NON_STRING_TEXT.test(l.text)) this.keywordAnyType.add(id);
+    });
+    const n = entries.length;
     this.full = new Int32Array(n);
     this.bits = new Int32Array(n);
     this.seen = new Int32Array(n);
-    // Pairs by literal: count, then place.
-    const count = new Int32Array(ids.size + 1);
-    clausesOf.forEach((clauses) => clauses?.forEach((clause) => clause.forEach((id) => count[id + 1]++)));
-    for (let i = 1; i <= ids.size; i++) count[i] += count[i - 1];
+    // Pairs by literal: count, then place; a literal twice in one clause counts once.
+    const inClause = new Int32Array(literals.length);
+    let clauseStamp = 0;
+    const usable = (clauses: number[][] | null) => clauses !== null && clauses.length > 0 && clauses.length <= MAX_CLAUSES;
+    const count = new Int32Array(literals.length + 1);
+    for (const clauses of clausesOf) {
+      if (!usable(clauses)) continue;
+      for (const clause of clauses!) {
+        clauseStamp++;
+        for (const id of clause) if (inClause[id] !== clauseStamp) (inClause[id] = clauseStamp), count[id + 1]++;
+      }
+    }
+    for (let i = 1; i <= literals.length; i++) count[i] += count[i - 1];
     this.pairStart = count.slice();
-    this.pairs = new Int32Array(2 * count[ids.size]);
+    this.pairs = new Int32Array(2 * count[literals.length]);
     const next = count;
-    clausesOf.forEach((clauses, e) => {
-      if (!clauses) return;
-      this.full[e] = (1 << clauses.length) - 1;
-      clauses.forEach((clause, k) => {
-        for (const id of new Set(clause)) {
+    const fieldSeen = new Int32Array(fieldNames.length);
+    entries.forEach((entry, e) => {
+      this.positionOf.set(entry, e);
+      this.entries.push(entry);
+      const clauses = clausesOf[e];
+      if (!usable(clauses)) {
+        this.fieldsOf.push(null);
+        return;
+      }
+      const fields: string[] = [];
+      this.full[e] = (1 << clauses!.length) - 1;
+      clauses!.forEach((clause, k) => {
+        clauseStamp++;
+        for (const id of clause) {
+          if (inClause[id] === clauseStamp) continue;
+          inClause[id] = clauseStamp;
           const at = 2 * next[id]++;
           this.pairs[at] = e;
           this.pairs[at + 1] = k;
+          if (fieldSeen[fieldNo[id]] !== e + 1) {
+            fieldSeen[fieldNo[id]] = e + 1;
+            fields.push(fieldNames[fieldNo[id]]);
+          }
         }
       });
+      this.fieldsOf.push(fields);
     });
-    this.marks = new Int32Array(ids.size);
-    this.memoMarks = new Int32Array(ids.size);
+    this.marks = new Int32Array(literals.length);
+    this.memoMarks = new Int32Array(literals.length);
   }
 
   private automaton(field: string): AhoCorasick {
@@ -401,7 +437,10 @@ export class LiteralPrefilter<T> {
 
   /** A prefilter over entries and their predicates. */
   static of<E>(entries: Array<{ entry: E; predicate: Predicate }>): LiteralPrefilter<E> {
-    return new LiteralPrefilter(entries.map(({ entry, predicate }) => ({ entry, literals: requiredLiterals(predicate) })));
+    return new LiteralPrefilter(
+      entries.map((e) => e.entry),
+      literalTable(entries.map((e) => requiredLiterals(e.predicate))),
+    );
   }
 
   /** Calls `evaluate` for each candidate that may match `doc`, in order. */

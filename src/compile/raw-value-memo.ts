@@ -49,14 +49,15 @@ class Table {
   private readonly starts: Int32Array;
   private readonly lengths: Int32Array;
   private readonly results: Result[] = [];
-  private readonly arena: Uint8Array;
-  private readonly arenaView: DataView;
+  /** Values' bytes; grows by doubling up to arenaBytes (most scans need far less). */
+  private arena: Uint8Array;
+  private arenaView: DataView;
   private used = 0;
   count = 0;
 
   constructor(
     private readonly maxEntries: number,
-    arenaBytes: number,
+    private readonly arenaBytes: number,
   ) {
     let cap = 1;
     while (cap < 2 * maxEntries) cap <<= 1;
@@ -66,7 +67,7 @@ class Table {
     this.tags = new Int32Array(maxEntries);
     this.starts = new Int32Array(maxEntries);
     this.lengths = new Int32Array(maxEntries);
-    this.arena = new Uint8Array(arenaBytes);
+    this.arena = new Uint8Array(Math.min(arenaBytes, 64 << 10));
     this.arenaView = new DataView(this.arena.buffer);
   }
 
@@ -89,7 +90,8 @@ class Table {
 
   /** False when the table is full (or this value's probe run is): the caller turns generations. */
   insert(h: number, tag: number, b: Uint8Array, o: number, n: number, result: Result): boolean {
-    if (this.count >= this.maxEntries || this.used + n > this.arena.length) return false;
+    if (this.count >= this.maxEntries || this.used + n > this.arenaBytes) return false;
+    if (this.used + n > this.arena.length) this.grow(this.used + n);
     const { slots, mask } = this;
     for (let p = 0, s = h & mask; p < MAX_PROBES; p++, s = (s + 1) & mask) {
       if (slots[s] !== 0) continue;
@@ -105,6 +107,15 @@ class Table {
       return true;
     }
     return true; // a crowded run: this value is simply not remembered
+  }
+
+  private grow(needed: number): void {
+    let size = this.arena.length;
+    while (size < needed) size *= 2;
+    const arena = new Uint8Array(Math.min(size, this.arenaBytes));
+    arena.set(this.arena.subarray(0, this.used));
+    this.arena = arena;
+    this.arenaView = new DataView(arena.buffer);
   }
 
   clear(): void {

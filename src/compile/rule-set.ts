@@ -8,7 +8,7 @@ import { scopeDetection } from '../mappings/apply-logsource.js';
 import { scopeFor, type LogsourceMap } from '../mappings/logsource-map.js';
 import { compilePredicate, type Matcher } from './compile-predicate.js';
 import { RuleIndex, pinnedValues } from './rule-index.js';
-import { LiteralPrefilter, requiredLiterals, type Literal } from './literal-prefilter.js';
+import { LiteralPrefilter, literalTable, requiredLiterals, type Literal, type LiteralTable } from './literal-prefilter.js';
 
 export interface CompiledRule {
   /** Position in the rule set: how hits name their rule across threads. */
@@ -87,7 +87,9 @@ export function planRuleSet(rules: Rule[], map: LogsourceMap): RuleSetPlan {
  * that a stored plan (src/engine/prepared-cache.ts) reads each only when a scan first needs it.
  */
 export interface AssemblyPlan {
-  runnable: Array<{ rule: () => Rule; scoped: () => Predicate; hasPattern: boolean; channels: string[] | null; eventIds: string[] | null; literals: Literal[][] | null }>;
+  runnable: Array<{ rule: () => Rule; scoped: () => Predicate; hasPattern: boolean; channels: string[] | null; eventIds: string[] | null }>;
+  /** The runnable rules' prefilter literals, in their order. */
+  literals: LiteralTable;
   notRunnable: Array<{ rule: () => Rule; reason: string; kind: NotRunnable['kind'] }>;
 }
 
@@ -100,7 +102,7 @@ export function assembleRuleSet(plan: AssemblyPlan, opts: { prefilter?: boolean 
     compiled.push(entry);
     index.addPinned(entry, r.channels, r.eventIds);
   }
-  const prefilter = opts.prefilter === false ? null : new LiteralPrefilter(compiled.map((c, i) => ({ entry: c, literals: plan.runnable[i].literals })));
+  const prefilter = opts.prefilter === false ? null : new LiteralPrefilter(compiled, plan.literals);
   const notRunnable = plan.notRunnable.map(({ rule, reason, kind }): NotRunnable => {
     let r: Rule | undefined;
     return { get rule() { return (r ??= rule()); }, reason, kind };
@@ -132,7 +134,8 @@ function compiledRule(index: number, rule: () => Rule, scoped: () => Predicate, 
 /** The assembly plan of rules in memory. */
 export function inMemory(rules: Rule[], plan: RuleSetPlan): AssemblyPlan {
   return {
-    runnable: plan.runnable.map((r) => ({ ...r, rule: () => rules[r.rule], scoped: () => r.scoped, hasPattern: !!rules[r.rule].pattern })),
+    runnable: plan.runnable.map((r) => ({ channels: r.channels, eventIds: r.eventIds, rule: () => rules[r.rule], scoped: () => r.scoped, hasPattern: !!rules[r.rule].pattern })),
+    literals: literalTable(plan.runnable.map((r) => r.literals)),
     notRunnable: plan.notRunnable.map((n) => ({ ...n, rule: () => rules[n.rule] })),
   };
 }

@@ -1,7 +1,7 @@
 // From the scan's rule options to runnable rules. The main thread and every worker run this same
 // deterministic pipeline, so compiled rule i is the same rule everywhere (hits cross threads as
 // rule indexes).
-import { assembleRuleSet, inMemory, planRuleSet, type RuleSet, type RuleSetPlan } from '../compile/rule-set.js';
+import { assembleRuleSet, inMemory, planRuleSet, type AssemblyPlan, type RuleSet, type RuleSetPlan } from '../compile/rule-set.js';
 import { logsourceSources, parseLogsourceMap } from '../mappings/logsource-map.js';
 import { loadAttributeTable } from '../mappings/fortisiem-attributes.js';
 import { useAttributeTable } from './fortisiem-attributes.js';
@@ -46,7 +46,12 @@ export interface ScanRules {
 export function prepareScanRules(inputs: RuleInputs): ScanRules {
   const src = sources(inputs);
   const key = preparedKey(src.found.key, src.mapping, inputs.selection);
-  const fromCache = key ? fromPrepared(key) : null;
+  // A stored rule found damaged in the middle of a scan is taken from a fresh preparation.
+  const fresh = () => {
+    const { selected, plan } = prepareFresh(inputs, src);
+    return inMemory(selected, plan);
+  };
+  const fromCache = key ? fromPrepared(key, fresh) : null;
   if (fromCache) return fromCache;
   const { loaded, selected, plan } = prepareFresh(inputs, src);
   const counts: RuleCounts = { problems: loaded.problems, loaded: loaded.rules.length, disabled: loaded.rules.filter((r) => r.disabled).length, selected: selected.length };
@@ -56,9 +61,9 @@ export function prepareScanRules(inputs: RuleInputs): ScanRules {
 }
 
 /** The stored rule set, or null when there is none or it does not hold together. */
-function fromPrepared(key: string): ScanRules | null {
+function fromPrepared(key: string, fresh: () => AssemblyPlan): ScanRules | null {
   try {
-    const stored = readPrepared(key);
+    const stored = readPrepared(key, fresh);
     if (!stored) return null;
     const ruleSet = assembleRuleSet(stored.plan);
     ruleSet.prefilter?.useStoredAutomata(stored.automaton);

@@ -2,16 +2,17 @@
 // analysed every rule at each start (a third of a second for SigmaHQ's 2,400 Windows rules); and a
 // JSON file of the result is no faster to parse. So the file is a small header (what the index
 // and the prefilter need, the counts and problems a scan reports) and a blob of each rule's JSON
-// and scoped detection, parsed only when the scan first evaluates or reports that rule, and of
-// the prefilter's automata, read back when a field is first scanned.
+// and scoped detection and of the prefilter's automata (27 MB of the 40 for SigmaHQ's rules).
+// Only the header is read at the start; a rule is read from the file when the scan first
+// evaluates or reports it, an automaton when its field is first scanned.
 // The key covers everything the result depends on: the rule files' key (paths, sizes, times,
 // placeholder values, version), the logsource mapping texts and the selection. Any trouble
 // means preparing afresh: the cache can make a start faster, never different.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssemblyPlan, RuleSetPlan } from '../compile/rule-set.js';
-import type { Literal } from '../compile/literal-prefilter.js';
+import { literalTable, type Literal } from '../compile/literal-prefilter.js';
 import type { MappingSource } from '../mappings/logsource-map.js';
 import type { Predicate, Rule, RuleProblem } from '../rules/ast.js';
 import { crc32 } from '../evtx/crc32.js';
@@ -19,7 +20,7 @@ import { cacheDir, writeCacheFile } from '../rules/rule-cache.js';
 import type { RuleSelection } from '../rules/select-rules.js';
 
 /** Bump when the header, the plan or what it is computed from changes meaning. */
-const FORMAT = 'sigscan-prepared-6';
+const FORMAT = 'sigscan-prepared-7';
 
 /** What a scan reports about its rules besides running them. */
 export interface RuleCounts {
@@ -29,19 +30,34 @@ export interface RuleCounts {
   selected: number;
 }
 
+/** Where a piece is in the blob: offset, byte length, CRC-32 of the bytes (checked on reading). */
+type Piece = [number, number, number];
+
 interface Header extends RuleCounts {
   format: string;
-  /** Bytes of rule and scoped-detection JSON at the blob's start, and their CRC-32 (checked on reading). */
-  rulesLength: number;
-  rulesSum: number;
   /** Distinct prefilter literals: field, text. */
   literals: Array<[string, string]>;
-  /** Per runnable rule: rule JSON and scoped JSON (blob offset, byte length), pattern, index keys, literal clauses. */
-  runnable: Array<[number, number, number, number, 0 | 1, string[] | null, string[] | null, number[][] | null]>;
-  notRunnable: Array<[number, number, string, string]>;
-  /** Prefilter automata: field, needles key, blob offset, byte length, CRC-32 of the bytes. */
-  automata: Array<[string, string, number, number, number]>;
+  /** Per runnable rule: rule JSON, scoped JSON, pattern, index keys, literal clauses (ids). */
+  runnable: Array<[...Piece, ...Piece, 0 | 1, string[] | null, string[] | null, number[][] | null]>;
+  notRunnable: Array<[...Piece, string, string]>;
+  /** Prefilter automata: field, needles key, bytes. */
+  automata: Array<[string, string, ...Piece]>;
 }
+
+/**
+ * The file starts with the header's CRC-32 and byte length (8 hex digits each), then the header
+ * JSON and a newline; the blob follows.
+ */
+const PREAMBLE = 16;
+
+/** Files held open for reading pieces, closed when nothing reads from them any more. */
+const openFiles = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+});
 
 export function preparedKey(rulesKey: string | null, mapping: readonly MappingSource[], selection: RuleSelection): string | null {
   if (!rulesKey) return null;
@@ -53,96 +69,129 @@ export function preparedKey(rulesKey: string | null, mapping: readonly MappingSo
 
 const pathOf = (key: string) => join(cacheDir(), `prepared-${key}.bin`);
 
-/** The stored plan for `key`, or null when there is none (or it cannot be read). */
-export function readPrepared(key: string): { counts: RuleCounts; plan: AssemblyPlan; automaton: (field: string, needles: string) => Uint8Array | undefined } | null {
-  let bytes: Buffer;
+/** A stored rule set: what the scan reports, the plan to assemble, the stored automata. */
+export interface StoredRules {
+  counts: RuleCounts;
+  plan: AssemblyPlan;
+  /** A field's automaton, given back only for the same needles and with its bytes intact. */
+  automaton: (field: string, needles: string) => Uint8Array | undefined;
+}
+
+/**
+ * The stored rule set for `key`, or null when there is none (or its header cannot be read). A
+ * rule found damaged when it is first read is taken from `fresh()`, a fresh preparation of
+ * the same inputs, instead.
+ */
+export function readPrepared(key: string, fresh: () => AssemblyPlan): StoredRules | null {
+  let fd: number;
   try {
-    bytes = readFileSync(pathOf(key));
+    fd = openSync(pathOf(key), 'r');
   } catch {
     return null;
   }
-  // The first line: the header's CRC-32 (8 hex digits), then the header.
-  const nl = bytes.indexOf(10);
-  if (nl < 8 || bytes.toString('latin1', 0, 8) !== crc32(bytes, 8, nl).toString(16).padStart(8, '0')) return null;
-  let h: Header;
-  try {
-    h = JSON.parse(bytes.toString('utf8', 8, nl)) as Header;
-  } catch {
+  const read = (at: number, length: number): Uint8Array | null => {
+    const b = new Uint8Array(length);
+    try {
+      return readSync(fd, b, 0, length, at) === length ? b : null;
+    } catch {
+      return null;
+    }
+  };
+  const h = readHeader(read);
+  if (!h) {
+    closeSync(fd);
     return null;
   }
-  if (h.format !== FORMAT || !Array.isArray(h.runnable) || !Array.isArray(h.notRunnable)) return null;
-  const base = nl + 1;
-  // The rules are checked whole (a damaged one would fail the scan that reads it); automata one
-  // by one, when first used.
-  if (base + h.rulesLength > bytes.length || crc32(bytes, base, base + h.rulesLength) !== h.rulesSum) return null;
-  const json = <T>(at: number, length: number) => () => JSON.parse(bytes.toString('utf8', base + at, base + at + length)) as T;
-  const literal = h.literals.map(([field, text]): Literal => ({ field, text }));
-  const automata = new Map((h.automata ?? []).map(([field, needles, at, length, sum]) => [field, { needles, at, length, sum }]));
-  return {
-    // An automaton is given back only for the same needles and with its bytes intact.
+  const base = PREAMBLE + h.headerLength + 1;
+  const piece = (at: number, length: number, sum: number): Uint8Array | null => {
+    const b = read(base + at, length);
+    return b && crc32(b, 0, length) === sum ? b : null;
+  };
+  const json = <T>(at: number, length: number, sum: number, instead: () => T) => (): T => {
+    const b = piece(at, length, sum);
+    if (b) {
+      try {
+        return JSON.parse(Buffer.from(b.buffer, b.byteOffset, b.length).toString('utf8')) as T;
+      } catch {
+        // damaged after all: taken from a fresh preparation
+      }
+    }
+    return instead();
+  };
+  const { header } = h;
+  const automata = new Map(header.automata.map(([field, needles, at, length, sum]) => [field, { needles, at, length, sum }]));
+  let again: AssemblyPlan | undefined;
+  const freshPlan = () => {
+    again ??= fresh();
+    if (again.runnable.length !== header.runnable.length || again.notRunnable.length !== header.notRunnable.length) throw new Error('the prepared rules do not match the rule files any more; run the scan again');
+    return again;
+  };
+  const literals = header.literals.map(([field, text]): Literal => ({ field, text }));
+  const stored: StoredRules = {
     automaton: (field, needles) => {
       const a = automata.get(field);
-      if (!a || a.needles !== needles || base + a.at + a.length > bytes.length) return undefined;
-      return crc32(bytes, base + a.at, base + a.at + a.length) === a.sum ? bytes.subarray(base + a.at, base + a.at + a.length) : undefined;
+      return (a && a.needles === needles && piece(a.at, a.length, a.sum)) || undefined;
     },
-    counts: { problems: h.problems, loaded: h.loaded, disabled: h.disabled, selected: h.selected },
+    counts: { problems: header.problems, loaded: header.loaded, disabled: header.disabled, selected: header.selected },
     plan: {
-      runnable: h.runnable.map(([ruleAt, ruleLength, scopedAt, scopedLength, pattern, channels, eventIds, clauses]) => ({
-        rule: json<Rule>(ruleAt, ruleLength),
-        scoped: json<Predicate>(scopedAt, scopedLength),
+      runnable: header.runnable.map(([ra, rl, rs, sa, sl, ss, pattern, channels, eventIds], i) => ({
+        rule: json<Rule>(ra, rl, rs, () => freshPlan().runnable[i].rule()),
+        scoped: json<Predicate>(sa, sl, ss, () => freshPlan().runnable[i].scoped()),
         hasPattern: pattern === 1,
         channels,
         eventIds,
-        literals: clauses && clauses.map((c) => c.map((id) => literal[id])),
       })),
-      notRunnable: h.notRunnable.map(([ruleAt, ruleLength, reason, kind]) => ({ rule: json<Rule>(ruleAt, ruleLength), reason, kind: kind as AssemblyPlan['notRunnable'][number]['kind'] })),
+      notRunnable: header.notRunnable.map(([ra, rl, rs, reason, kind], i) => ({ rule: json<Rule>(ra, rl, rs, () => freshPlan().notRunnable[i].rule()), reason, kind: kind as AssemblyPlan['notRunnable'][number]['kind'] })),
+      literals: { literals, clauses: header.runnable.map((r) => r[9]) },
     },
   };
+  openFiles.register(stored, fd);
+  return stored;
+}
+
+/** The header, checked whole: null when it is not this format's or not intact. */
+function readHeader(read: (at: number, length: number) => Uint8Array | null): { header: Header; headerLength: number } | null {
+  const pre = read(0, PREAMBLE);
+  if (!pre) return null;
+  const text = Buffer.from(pre).toString('latin1');
+  if (!/^[0-9a-f]{16}$/.test(text)) return null;
+  const headerLength = parseInt(text.slice(8), 16);
+  const bytes = read(PREAMBLE, headerLength + 1);
+  if (!bytes || bytes[headerLength] !== 10 || crc32(bytes, 0, headerLength) !== parseInt(text.slice(0, 8), 16)) return null;
+  let header: Header;
+  try {
+    header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, headerLength).toString('utf8')) as Header;
+  } catch {
+    return null;
+  }
+  if (header.format !== FORMAT || !Array.isArray(header.runnable) || !Array.isArray(header.notRunnable) || !Array.isArray(header.automata) || !Array.isArray(header.literals)) return null;
+  return { header, headerLength };
 }
 
 /** Stores a freshly made plan of `rules` under `key`; failures only cost speed next time. */
 export function writePrepared(key: string, counts: RuleCounts, rules: Rule[], plan: RuleSetPlan, automata: Array<{ field: string; needles: string; bytes: Uint8Array }>): void {
   try {
-    const parts: Buffer[] = [];
+    const parts: Uint8Array[] = [];
     let size = 0;
-    const put = (v: unknown): [number, number] => {
-      const b = Buffer.from(JSON.stringify(v, finiteOnly), 'utf8');
+    const put = (b: Uint8Array): Piece => {
       parts.push(b);
       size += b.length;
-      return [size - b.length, b.length];
+      return [size - b.length, b.length, crc32(b, 0, b.length)];
     };
-    const ids = new Map<string, number>();
-    const literals: Header['literals'] = [];
-    const idOf = (l: Literal) => {
-      const k = l.field + '\0' + l.text;
-      let id = ids.get(k);
-      if (id === undefined) {
-        ids.set(k, (id = literals.length));
-        literals.push([l.field, l.text]);
-      }
-      return id;
-    };
+    const putJson = (v: unknown): Piece => put(Buffer.from(JSON.stringify(v, finiteOnly), 'utf8'));
+    const table = literalTable(plan.runnable.map((r) => r.literals));
     const header: Header = {
       format: FORMAT,
       ...counts,
-      literals,
-      runnable: plan.runnable.map((r) => [...put(rules[r.rule]), ...put(r.scoped), rules[r.rule].pattern ? 1 : 0, r.channels, r.eventIds, r.literals && r.literals.map((c) => c.map(idOf))]),
-      notRunnable: plan.notRunnable.map((n) => [...put(rules[n.rule]), n.reason, n.kind]),
-      rulesLength: size,
-      rulesSum: crc32(Buffer.concat(parts), 0, size),
-      automata: automata.map((a) => {
-        // Each automaton 4-byte aligned in the file (the header is padded to match): read in place.
-        const pad = (4 - (size % 4)) % 4;
-        parts.push(Buffer.alloc(pad), Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength));
-        size += pad + a.bytes.byteLength;
-        return [a.field, a.needles, size - a.bytes.byteLength, a.bytes.byteLength, crc32(a.bytes, 0, a.bytes.byteLength)];
-      }),
+      literals: table.literals.map((l) => [l.field, l.text]),
+      runnable: plan.runnable.map((r, i) => [...putJson(rules[r.rule]), ...putJson(r.scoped), rules[r.rule].pattern ? 1 : 0, r.channels, r.eventIds, table.clauses[i]]),
+      notRunnable: plan.notRunnable.map((n) => [...putJson(rules[n.rule]), n.reason, n.kind]),
+      automata: automata.map((a) => [a.field, a.needles, ...put(a.bytes)]),
     };
-    let head = JSON.stringify(header, finiteOnly);
-    head += ' '.repeat((4 - ((Buffer.byteLength(head) + 9) % 4)) % 4);
-    const headBytes = Buffer.from(head, 'utf8');
-    const line = Buffer.concat([Buffer.from(crc32(headBytes, 0, headBytes.length).toString(16).padStart(8, '0'), 'latin1'), headBytes, Buffer.from('\n')]);
-    writeCacheFile(pathOf(key), Buffer.concat([line, ...parts]));
+    const headBytes = Buffer.from(JSON.stringify(header, finiteOnly), 'utf8');
+    const hex = (n: number) => n.toString(16).padStart(8, '0');
+    const preamble = Buffer.from(hex(crc32(headBytes, 0, headBytes.length)) + hex(headBytes.length), 'latin1');
+    writeCacheFile(pathOf(key), Buffer.concat([preamble, headBytes, Buffer.from('\n'), ...parts]));
   } catch {
     // A read-only home, a full disk, or a value JSON cannot hold: the next start prepares again.
   }
