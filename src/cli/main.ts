@@ -4,14 +4,13 @@ import './v8-flags.js';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runDump, type DumpFormat } from './dump.js';
-import { runFixture } from './fixture.js';
-import { runRulesCheck, type RulesCheckOptions } from './rules-check.js';
-import { runScan, UsageError, type ScanCliOptions } from './scan.js';
-import { runTest, type TestCliOptions } from './test.js';
+// Each command's modules are loaded when it runs: a dump needs no rule loaders, a scan no fixture
+// writer, and `--help` none of them.
+import type { DumpFormat } from './dump.js';
+import type { RulesCheckOptions } from './rules-check.js';
+import type { ScanCliOptions } from './scan.js';
+import type { TestCliOptions } from './test.js';
 import { LEVELS } from '../rules/ast.js';
-import { LogsourceMapError } from '../mappings/logsource-map.js';
-import { PlaceholderError } from '../rules/placeholders.js';
 import { VERSION } from './version.js';
 
 function stderr(s: string): void {
@@ -67,6 +66,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no warnings or summary on stderr')
     .option('--no-progress', 'no progress line')
     .action(async (paths: string[], o: ScanCliOptions) => {
+      const { runScan } = await import('./scan.js');
       process.exitCode = await runScan(paths, { ...o, color: o.color !== false && !process.env.NO_COLOR }, stderr);
     });
 
@@ -79,7 +79,8 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--mapping <file>', 'extra or overriding logsource mappings (YAML); repeat for more', repeat)
     .option('--placeholders <dir>', 'values for |expand placeholders')
-    .action((paths: string[], o: RulesCheckOptions) => {
+    .action(async (paths: string[], o: RulesCheckOptions) => {
+      const { runRulesCheck } = await import('./rules-check.js');
       process.exitCode = runRulesCheck(paths, o, stderr);
     });
 
@@ -96,6 +97,7 @@ export function buildProgram(): Command {
     .option('--no-color', 'no colours (also when NO_COLOR is set)')
     .option('-q, --quiet', 'print only failing cases and the summary; no rule summary on stderr')
     .action(async (paths: string[], o: TestCliOptions) => {
+      const { runTest } = await import('./test.js');
       process.exitCode = await runTest(paths, { ...o, color: o.color !== false && !process.env.NO_COLOR }, stderr);
     });
 
@@ -109,7 +111,8 @@ export function buildProgram(): Command {
     .option('--exclude <glob>', 'skip files matching this glob; repeat for more', repeat)
     .option('-q, --quiet', 'do not print damage warnings')
     .option('--strict', 'exit 2 when any input file is damaged')
-    .action((paths: string[], o: { format: DumpFormat; output?: string; include?: string[]; exclude?: string[]; quiet?: boolean; strict?: boolean }) => {
+    .action(async (paths: string[], o: { format: DumpFormat; output?: string; include?: string[]; exclude?: string[]; quiet?: boolean; strict?: boolean }) => {
+      const { runDump } = await import('./dump.js');
       process.exitCode = runDump(paths, o, stderr);
     });
 
@@ -118,7 +121,8 @@ export function buildProgram(): Command {
     .description('build an EVTX file from event descriptions (YAML; see fixtures/README.md)')
     .argument('<events...>', 'events files, written in this order')
     .requiredOption('-o, --output <file>', 'the EVTX file to write')
-    .action((files: string[], o: { output: string }) => {
+    .action(async (files: string[], o: { output: string }) => {
+      const { runFixture } = await import('./fixture.js');
       process.exitCode = runFixture(files, o, stderr);
     });
 
@@ -131,6 +135,9 @@ async function main(): Promise<void> {
     await program.parseAsync(process.argv);
   } catch (e) {
     if (e instanceof InvalidArgumentError) process.exit(2);
+    // A user's mistake (bad option value, mapping or placeholder file): a message, no stack. The
+    // modules that throw these are loaded by then.
+    const [{ UsageError }, { LogsourceMapError }, { PlaceholderError }] = await Promise.all([import('./scan.js'), import('../mappings/logsource-map.js'), import('../rules/placeholders.js')]);
     if (e instanceof UsageError || e instanceof LogsourceMapError || e instanceof PlaceholderError) {
       stderr(`sigscan: ${e.message}`);
       process.exit(2);

@@ -1,6 +1,5 @@
 // `sigscan [scan]`: find files, load and select rules, scan (on every core unless told otherwise),
 // group, report; exit code by level.
-import chalk, { Chalk } from 'chalk';
 import { findDetections } from '../engine/find-detections.js';
 import { prepareScanRules, type RuleInputs } from '../engine/prepare-rules.js';
 import { DEFAULT_UNIT_CHUNKS, defaultThreads, planUnits, ScanWorkerPool, workersFor } from '../engine/parallel-scan.js';
@@ -11,7 +10,6 @@ import { PlaceholderError } from '../rules/placeholders.js';
 import { atLeast } from '../rules/select-rules.js';
 import { detectionJson } from '../report/detection-json.js';
 import { Output } from '../report/output.js';
-import { renderTable } from '../report/table.js';
 import { sanitizeForTerminal } from '../report/terminal-safe.js';
 import { bundledRulesDir } from './paths.js';
 import { VERSION } from './version.js';
@@ -122,7 +120,6 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
   const damaged = stats.damaged;
 
   const out = new Output(o.output);
-  const color = o.color && !o.output && process.stdout.isTTY ? chalk : new Chalk({ level: 0 });
   switch (o.format) {
     case 'jsonl':
       for (const d of detections) out.write(JSON.stringify(detectionJson(d)) + '\n');
@@ -132,9 +129,12 @@ export async function runScan(paths: string[], o: ScanCliOptions, stderr: (s: st
       out.write(JSON.stringify({ summary, detections: detections.map(detectionJson) }, null, 2) + '\n');
       break;
     }
-    case 'table':
-      out.write(renderTable(detections, color));
+    case 'table': {
+      // Loaded for the table only: machine formats need no colours.
+      const [{ renderTable }, { default: chalk, Chalk }] = await Promise.all([import('../report/table.js'), import('chalk')]);
+      out.write(renderTable(detections, o.color && !o.output && process.stdout.isTTY ? chalk : new Chalk({ level: 0 })));
       break;
+    }
   }
   out.close();
 

@@ -16,7 +16,7 @@ import { literalTable, type Literal } from '../compile/literal-prefilter.js';
 import type { MappingSource } from '../mappings/logsource-map.js';
 import type { Predicate, Rule, RuleProblem } from '../rules/ast.js';
 import { crc32 } from '../evtx/crc32.js';
-import { cacheDir, writeCacheFile } from '../rules/rule-cache.js';
+import { cacheDir, touch, writeCacheFile } from '../rules/rule-cache.js';
 import type { RuleSelection } from '../rules/select-rules.js';
 
 /** Bump when the header, the plan or what it is computed from changes meaning. */
@@ -103,6 +103,7 @@ export function readPrepared(key: string, fresh: () => AssemblyPlan): StoredRule
     return null;
   }
   const base = PREAMBLE + h.headerLength + 1;
+  touch(pathOf(key));
   const piece = (at: number, length: number, sum: number): Uint8Array | null => {
     const b = read(base + at, length);
     return b && crc32(b, 0, length) === sum ? b : null;
@@ -145,7 +146,8 @@ export function readPrepared(key: string, fresh: () => AssemblyPlan): StoredRule
       literals: { literals, clauses: header.runnable.map((r) => r[9]) },
     },
   };
-  openFiles.register(stored, fd);
+  // Every reader of the file holds `read`: the file is closed once none is left.
+  openFiles.register(read, fd);
   return stored;
 }
 

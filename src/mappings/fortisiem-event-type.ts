@@ -2,7 +2,7 @@
 // (which channels and event ids can carry a given name, for the rule index). The table is data
 // (`fortisiem-event-types.yml`, schema described there), validated when loaded.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../rules/yaml.js';
 import { asList, asMap, asScalarText as asText, LogsourceMapError, onlyKeys, type Fail } from './logsource-map.js';
 
 /** Appends `-<suffix>` chosen by a data field of the record. */
@@ -142,7 +142,7 @@ export function parseEventTypeTable(text: string, file: string): EventTypeTable 
   const fail = (path: string, problem: string): never => {
     throw new LogsourceMapError(file, path, problem);
   };
-  const top = asMap(parseYaml(text), '(top level)', fail);
+  const top = asMap(yaml().parse(text), '(top level)', fail);
   onlyKeys(top, ['families', 'fallback'], '(top level)', fail);
   const fallback = asTemplate(top.fallback, 'fallback', fail);
   if (!Array.isArray(top.families)) fail('families', 'must be a list');

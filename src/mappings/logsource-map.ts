@@ -2,7 +2,7 @@
 // (`logsources.yml`, schema described there), validated when loaded; users add or override
 // entries by name with `--mapping FILE`. `scopeFor` answers for one rule's logsource.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../rules/yaml.js';
 import type { Logsource } from '../rules/ast.js';
 
 /** How a rule value is rewritten when its field is renamed (see `convertTest`). */
@@ -193,7 +193,7 @@ export function mappingTop({ file, text }: MappingSource): { top: Record<string,
   };
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = yaml().parse(text);
   } catch (e) {
     return fail('', `not valid YAML: ${(e as Error).message}`);
   }

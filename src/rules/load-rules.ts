@@ -4,7 +4,7 @@
 // one broken rule never stops the others.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { yaml } from './yaml.js';
 import type { Rule, RuleProblem } from './ast.js';
 import { loadSigmaDocument, looksLikeSigma } from './sigma/load-sigma.js';
 import { loadFortisiemXml } from './fortisiem/load-fortisiem-xml.js';
@@ -76,8 +76,8 @@ export function loadRuleFile(file: string, opts: LoadOptions = {}): { rules: Rul
       return { rules, problems };
     }
   }
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
+  const lines = new (yaml().LineCounter)();
+  const docs = yaml().parseAllDocuments(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     if (doc.errors.length) {
       const e = doc.errors[0];

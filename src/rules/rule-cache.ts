@@ -4,7 +4,7 @@
 // modification time. Any change to a rule file, or any cache trouble, means loading afresh:
 // the cache can make a run faster, never different. SIGSCAN_NO_CACHE=1 turns it off.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,6 +83,7 @@ export function loadRulesCached(paths: string[], opts: LoadOptions, version: str
   try {
     const cached = JSON.parse(readFileSync(path, 'utf8')) as LoadedRules & { format?: string };
     if (cached.format === FORMAT && Array.isArray(cached.rules) && cached.files === files.length) {
+      touch(path);
       return { rules: cached.rules, problems: cached.problems, files: cached.files, skipped: cached.skipped };
     }
   } catch {
@@ -113,14 +114,27 @@ export function writeCacheFile(path: string, data: string | Uint8Array): void {
   evictOldCaches();
 }
 
-/** Caches kept, newest first: prepared rule sets (~40 MB each for SigmaHQ's Windows rules) and loaded rules (~6.5 MB). */
+/**
+ * Marks a cache file as just used (its modification time), so eviction drops the least recently
+ * used ones, not the oldest written: a scan alternating between rule sets keeps both.
+ */
+export function touch(path: string): void {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // A read-only cache: eviction order only.
+  }
+}
+
+/** Caches kept, most recently used first: prepared rule sets (~40 MB each for SigmaHQ's Windows rules) and loaded rules (~6.5 MB). */
 const KEEP: ReadonlyArray<[prefix: string, suffix: string, count: number]> = [
   ['prepared-', '.bin', 4],
   ['rules-', '.json', 8],
 ];
 
 /**
- * Drops all but the newest caches of each kind (every rule change or rebuild makes new ones),
+ * Drops all but the most recently used caches of each kind (every rule change or rebuild makes new ones),
  * and what writers killed midway left (temporary files an hour old). Failures only leave files.
  */
 export function evictOldCaches(): void {

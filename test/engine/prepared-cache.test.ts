@@ -1,7 +1,9 @@
 // The prepared-rules cache may make a scan start faster, never different: a rule set read back
 // runs the same rules in the same order with the same index and prefilter, and anything it
 // depends on (a rule file, the mapping, the selection) changing prepares afresh.
-import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -82,6 +84,23 @@ describe('prepareScanRules', () => {
       writeFileSync(join(cache, file), bad);
       expect(await detect(prepareScanRules(inputs).ruleSet)).toEqual([['A', 1]]);
     }
+  });
+
+  it('rules are read from the stored file for as long as the rule set lives, garbage collections or not', async () => {
+    prepareScanRules(inputs);
+    const { ruleSet } = prepareScanRules(inputs);
+    // With the rule files and their cache gone a fresh preparation would find no rules: every rule below must
+    // come from the stored file, which must still be open after collections.
+    rmSync(dir, { recursive: true });
+    for (const f of readdirSync(cache)) if (f.startsWith('rules-')) rmSync(join(cache, f));
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(ruleSet.compiled.map((c) => c.rule.title)).toEqual(['A', 'B']);
+    expect(ruleSet.compiled.every((c) => c.scoped.kind !== undefined)).toBe(true);
   });
 
   it('a damaged cache file only costs speed', () => {

@@ -62,6 +62,22 @@ describe('loadRulesCached', () => {
     ].sort());
   });
 
+  it('a cache read again counts as new: the least recently used go first', () => {
+    loadRulesCached([dir], {}, 'used');
+    const [used] = readdirSync(cache);
+    const t = new Date(Date.now() - 3600_000);
+    utimesSync(join(cache, used), t, t);
+    for (let i = 0; i < 8; i++) {
+      writeFileSync(join(cache, `rules-${i}.json`), '{}');
+      const when = new Date(Date.now() - (30 - i) * 60_000);
+      utimesSync(join(cache, `rules-${i}.json`), when, when);
+    }
+    loadRulesCached([dir], {}, 'used'); // a hit: marks it used now
+    evictOldCaches();
+    expect(readdirSync(cache)).toContain(used);
+    expect(readdirSync(cache)).not.toContain('rules-0.json');
+  });
+
   it('an unwritable cache directory only costs speed', () => {
     process.env.SIGSCAN_CACHE_DIR = join(dir, 'a.yml', 'not-a-dir');
     expect(loadRulesCached([dir], {}, 'test')).toEqual(loadRules([dir]));

@@ -1,6 +1,7 @@
 // One FortiSIEM-style YAML document (a document with `subpatterns`, design.md §5) → its texts and
 // where they are → buildRule. Unknown keys are errors, so a misspelt field is never ignored.
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node as YamlNode, type Scalar } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
+import { yaml } from '../yaml.js';
 import type { FortisiemMetadata, RuleProblem } from '../ast.js';
 import { buildRule, type Located, type RuleSource, type SubpatternSource } from './build-rule.js';
 import { commaList } from './rule-metadata.js';
@@ -57,8 +58,8 @@ export function loadFortisiemYaml(doc: Document, js: Record<string, unknown>, ct
     return n;
   };
   const located = (n: YamlNode | undefined, what: string, line: number): Located | null => {
-    if (n === undefined || n === null || (isScalar(n) && (n.value === null || n.value === ''))) return null;
-    if (!isScalar(n) || typeof n.value === 'object') {
+    if (n === undefined || n === null || (yaml().isScalar(n) && (n.value === null || n.value === ''))) return null;
+    if (!yaml().isScalar(n) || typeof n.value === 'object') {
       invalid(`${what} must be text`, lineOf(n, line));
       return null;
     }
@@ -72,17 +73,17 @@ export function loadFortisiemYaml(doc: Document, js: Record<string, unknown>, ct
 
   const subpatterns: SubpatternSource[] = [];
   const spNode = node('subpatterns');
-  if (spNode !== undefined && !isSeq(spNode)) invalid('subpatterns must be a list', lineOfKey('subpatterns'));
-  if (isSeq(spNode)) {
+  if (spNode !== undefined && !yaml().isSeq(spNode)) invalid('subpatterns must be a list', lineOfKey('subpatterns'));
+  if (yaml().isSeq(spNode)) {
     for (const item of spNode.items) {
       const line = lineOf(item, docLine);
-      if (!isMap(item)) {
+      if (!yaml().isMap(item)) {
         invalid('a subpattern must be a map with name, query, groupBy and aggregate', line);
         continue;
       }
       const get = (k: string) => item.get(k, true) as YamlNode | undefined;
       for (const pair of item.items) {
-        const k = isScalar(pair.key) ? String(pair.key.value) : '';
+        const k = yaml().isScalar(pair.key) ? String(pair.key.value) : '';
         if (!SUBPATTERN_KEYS.includes(k)) invalid(`unknown subpattern key '${k}'`, lineOf(pair.key, line));
       }
       const groupByNode = get('groupBy');
@@ -90,7 +91,7 @@ export function loadFortisiemYaml(doc: Document, js: Record<string, unknown>, ct
       const groupBy = Array.isArray(groupByJs) ? groupByJs.map(String) : commaList(groupByJs === undefined || groupByJs === null ? '' : String(groupByJs));
       const nameNode = get('name');
       subpatterns.push({
-        name: isScalar(nameNode) && nameNode.value !== null ? String(nameNode.value) : '',
+        name: yaml().isScalar(nameNode) && nameNode.value !== null ? String(nameNode.value) : '',
         line,
         query: located(get('query'), 'query', line),
         groupBy,
@@ -101,10 +102,10 @@ export function loadFortisiemYaml(doc: Document, js: Record<string, unknown>, ct
 
   const incident: RuleSource['incident'] = [];
   const incidentNode = node('incident');
-  if (incidentNode !== undefined && !isMap(incidentNode)) invalid('incident must map attributes to Subpattern.attribute', lineOfKey('incident'));
-  if (isMap(incidentNode)) {
+  if (incidentNode !== undefined && !yaml().isMap(incidentNode)) invalid('incident must map attributes to Subpattern.attribute', lineOfKey('incident'));
+  if (yaml().isMap(incidentNode)) {
     for (const pair of incidentNode.items) {
-      const attribute = isScalar(pair.key) ? String(pair.key.value) : '';
+      const attribute = yaml().isScalar(pair.key) ? String(pair.key.value) : '';
       const source = located(pair.value as YamlNode, `incident attribute ${attribute}`, lineOf(pair.key, docLine));
       if (source) incident.push({ attribute, source });
       else invalid(`incident attribute ${attribute} needs Subpattern.attribute`, lineOf(pair.key, docLine));

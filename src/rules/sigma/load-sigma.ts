@@ -1,7 +1,8 @@
 // One Sigma YAML document → a Rule in the shared AST, or problems naming file, line and reason.
 // Detection items go through the modifier pipeline (detection-item.ts), the condition through the
 // condition parser (condition.ts). A rule is never dropped silently: whatever stops it is reported.
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import { yaml } from '../yaml.js';
 import { FALSE, LEVELS, type Level, type Logsource, type Predicate, type Rule, type RuleProblem } from '../ast.js';
 import { ConditionError, resolveCondition } from './condition.js';
 import { fieldItem, keywordItem, type ItemContext } from './detection-item.js';
@@ -62,14 +63,14 @@ export function loadSigmaDocument(doc: Document, js: Record<string, unknown>, ct
   const detectionNode = doc.get('detection', true) as YamlNode | undefined;
   let detection: Predicate = FALSE;
   const unsupported: RuleProblem[] = [];
-  if (!isMap(detectionNode)) {
+  if (!yaml().isMap(detectionNode)) {
     problem('missing or malformed detection section', 'invalid', lineOf(ctx.lines, detectionNode, docLine));
   } else {
     const identifiers = new Map<string, Predicate>();
     let conditionNode: YamlNode | null = null;
     for (const pair of detectionNode.items) {
-      if (!isPair(pair)) continue;
-      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (!yaml().isPair(pair)) continue;
+      const key = yaml().isScalar(pair.key) ? String(pair.key.value) : '';
       const line = lineOf(ctx.lines, pair.key as YamlNode, docLine);
       if (key === 'condition') {
         conditionNode = pair.value as YamlNode;
@@ -136,27 +137,27 @@ function identifierPredicate(
   line: number,
   invalid: (reason: string) => void,
 ): Predicate {
-  if (isMap(node)) {
+  if (yaml().isMap(node)) {
     const items: Predicate[] = [];
     for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value ?? '') : '';
+      const key = yaml().isScalar(pair.key) ? String(pair.key.value ?? '') : '';
       const value = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
       // Keyless keys (`'|all'`, `'|re'`) are keyword searches with modifiers: fieldItem handles both.
       items.push(fieldItem(key, value, ctxAt(lineAt(pair.key as YamlNode))));
     }
     return items.length === 1 ? items[0] : { kind: 'and', items };
   }
-  if (isSeq(node)) {
+  if (yaml().isSeq(node)) {
     const scalars: unknown[] = [];
     const alternatives: Predicate[] = [];
     for (const item of node.items) {
-      if (isMap(item) || isSeq(item)) alternatives.push(identifierPredicate(item as YamlNode, ctxAt, lineAt, lineAt(item as YamlNode), invalid));
+      if (yaml().isMap(item) || yaml().isSeq(item)) alternatives.push(identifierPredicate(item as YamlNode, ctxAt, lineAt, lineAt(item as YamlNode), invalid));
       else scalars.push((item as { toJSON(): unknown }).toJSON());
     }
     if (scalars.length) alternatives.push(keywordItem(scalars, false, ctxAt(line)));
     return alternatives.length === 1 ? alternatives[0] : { kind: 'or', items: alternatives };
   }
-  if (isScalar(node) && node.value !== null) return keywordItem([node.value], false, ctxAt(line));
+  if (yaml().isScalar(node) && node.value !== null) return keywordItem([node.value], false, ctxAt(line));
   invalid('empty detection identifier');
   return FALSE;
 }
