@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { RuleProblem } from './ast.js';
 import { findRuleFiles, loadFoundFiles, type LoadedRules, type LoadOptions } from './load-rules.js';
 
@@ -48,15 +48,15 @@ export function codeKey(): string {
 function keyOf(files: string[], opts: LoadOptions, version: string): string | null {
   const h = createHash('sha256').update(FORMAT).update('\0').update(version).update('\0').update(codeKey());
   for (const [name, values] of [...(opts.placeholders ?? new Map()).entries()].sort()) h.update(`\0p${name}=${values.join('\n')}`);
+  // Relative paths name other files from another folder. One string hashed once: thousands of
+  // small updates cost more than the stats.
+  const parts: Array<string | number> = [process.cwd()];
   for (const f of files) {
-    try {
-      const st = statSync(f);
-      h.update(`\0f${resolve(f)}\0${f}\0${st.size}\0${st.mtimeMs}`);
-    } catch {
-      return null;
-    }
+    const st = statSync(f, { throwIfNoEntry: false });
+    if (!st) return null;
+    parts.push(f, st.size, st.mtimeMs);
   }
-  return h.digest('hex').slice(0, 32);
+  return h.update(parts.join('\0')).digest('hex').slice(0, 32);
 }
 
 /** The rule files under `paths` and what identifies their current contents (null: uncachable). */
