@@ -24,7 +24,7 @@ export class DetectionGrouper {
     const key = rule.path + '\u0000' + rule.line + '\u0000' + groupValues.join('\u0000');
     let d = this.byKey.get(key);
     if (!d) {
-      const group: Record<string, string> = {};
+      const group: Record<string, string> = Object.create(null); // `__proto__` stays a key
       groupFields.forEach((f, i) => (group[fieldLabel(f)] = groupValues[i]));
       d = { rule, group, count: 0, first: event.timestamp, last: event.timestamp, firstTime: event.time, lastTime: event.time, events: [] };
       this.byKey.set(key, d);

@@ -80,7 +80,7 @@ function ruleMatches(c: CompiledRule, hits: WindowHit[]): Match[] {
 }
 
 function groupOf(p: FortisiemPattern, attributes: string[], m: Match): Record<string, string> {
-  const group: Record<string, string> = {};
+  const group: Record<string, string> = Object.create(null); // `__proto__` stays a key
   if (p.incident.length) {
     for (const i of p.incident) {
       const incident = m.bound.get(i.subpattern);

@@ -17,7 +17,8 @@ export interface EventSummary {
 
 /** EventData/UserData as flat name → value (a name that occurs several times → an array). */
 function dataFields(record: EvtxRecord): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // No prototype: a field named `__proto__` (log text is anyone's) is a field like any other.
+  const out: Record<string, unknown> = Object.create(null);
   // Names seen more than once hold arrays (built when the second value comes).
   let repeated: Set<string> | null = null;
   for (const [k, v] of record.fields.dataEntries()) {

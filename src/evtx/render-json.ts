@@ -168,7 +168,7 @@ export function stringifyJson(v: Json, indent = '', step = ''): string {
 /** Plain JS object form (for tests and callers that want `JSON.parse`-like values). */
 export function toPlain(v: Json): unknown {
   if (isObject(v)) {
-    const o: Record<string, unknown> = {};
+    const o: Record<string, unknown> = Object.create(null); // `__proto__` stays a key
     for (const [k, x] of v) o[k] = toPlain(x);
     return o;
   }
