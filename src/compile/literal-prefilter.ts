@@ -151,32 +151,36 @@ const NONE: readonly number[] = [];
 /** Rules with more literal groups than this are simply always evaluated. */
 const MAX_CLAUSES = 30;
 
-/** Prefilter literals by id: each distinct (field, text) once, and per entry its clauses as ids. */
+/**
+ * Prefilter literals by id: each distinct (field, text) once, grouped by field (ids count up
+ * through the groups in order), and per entry its clauses as ids.
+ */
 export interface LiteralTable {
-  literals: Literal[];
+  fields: Array<{ field: string; texts: string[] }>;
   clauses: Array<number[][] | null>;
 }
 
 /** The table of entries' required literals (`requiredLiterals`; null: none). */
 export function literalTable(perEntry: Array<Literal[][] | null>): LiteralTable {
-  const ids = new Map<string, number>(); // field \0 text → id
-  const literals: Literal[] = [];
-  const clauses = perEntry.map(
-    (lits) =>
-      lits &&
-      lits.map((clause) =>
-        clause.map((l) => {
-          const key = l.field + '\u0000' + l.text;
-          let id = ids.get(key);
-          if (id === undefined) {
-            ids.set(key, (id = literals.length));
-            literals.push(l);
-          }
-          return id;
-        }),
-      ),
-  );
-  return { literals, clauses };
+  // Each field's texts, each text once, in order of first appearance; then ids by group.
+  const groups = new Map<string, Map<string, number>>();
+  for (const lits of perEntry) {
+    for (const clause of lits ?? []) {
+      for (const l of clause) {
+        let g = groups.get(l.field);
+        if (!g) groups.set(l.field, (g = new Map()));
+        if (!g.has(l.text)) g.set(l.text, -1);
+      }
+    }
+  }
+  let next = 0;
+  const fields: LiteralTable['fields'] = [];
+  for (const [field, g] of groups) {
+    for (const text of g.keys()) g.set(text, next++);
+    fields.push({ field, texts: [...g.keys()] });
+  }
+  const clauses = perEntry.map((lits) => lits && lits.map((clause) => clause.map((l) => groups.get(l.field)!.get(l.text)!)));
+  return { fields, clauses };
 }
 
 interface Plan {
@@ -240,31 +244,33 @@ export class LiteralPrefilter<T> {
 
   /** Entries with the literals their predicates require, by id (`literalTable`). */
   constructor(entries: T[], table: LiteralTable) {
-    const { literals, clauses: clausesOf } = table;
+    const { clauses: clausesOf } = table;
     if (clausesOf.length !== entries.length) throw new Error('a literal table must have one clause list per entry');
     // Each field's literals; the raw memo's tag: the field's number, and whether its values are read as leaves.
-    const fieldNo = new Int32Array(literals.length);
+    let literalCount = 0;
+    for (const f of table.fields) literalCount += f.texts.length;
+    const fieldNo = new Int32Array(literalCount);
     const fieldNames: string[] = [];
-    literals.forEach((l, id) => {
-      let f = this.byField.get(l.field);
-      if (!f) {
-        this.byField.set(l.field, (f = { texts: [], ids: [], tag: (this.byField.size << 9) | (l.field === KEYWORDS ? 256 : 0) }));
-        fieldNames.push(l.field);
+    let id = 0;
+    for (const { field, texts } of table.fields) {
+      if (this.byField.has(field)) throw new Error('a literal table must list each field once');
+      const no = fieldNames.push(field) - 1;
+      const ids = texts.map((_, k) => id + k);
+      this.byField.set(field, { texts, ids, tag: (no << 9) | (field === KEYWORDS ? 256 : 0) });
+      for (let k = 0; k < texts.length; k++, id++) {
+        fieldNo[id] = no;
+        if (field === KEYWORDS && NON_STRING_TEXT.test(texts[k])) this.keywordAnyType.add(id);
       }
-      fieldNo[id] = f.tag >> 9;
-      f.texts.push(l.text);
-      f.ids.push(id);
-      if (l.field === KEYWORDS && NON_STRING_TEXT.test(l.text)) this.keywordAnyType.add(id);
-    });
+    }
     const n = entries.length;
     this.full = new Int32Array(n);
     this.bits = new Int32Array(n);
     this.seen = new Int32Array(n);
     // Pairs by literal: count, then place; a literal twice in one clause counts once.
-    const inClause = new Int32Array(literals.length);
+    const inClause = new Int32Array(literalCount);
     let clauseStamp = 0;
     const usable = (clauses: number[][] | null) => clauses !== null && clauses.length > 0 && clauses.length <= MAX_CLAUSES;
-    const count = new Int32Array(literals.length + 1);
+    const count = new Int32Array(literalCount + 1);
     for (const clauses of clausesOf) {
       if (!usable(clauses)) continue;
       for (const clause of clauses!) {
@@ -272,9 +278,9 @@ export class LiteralPrefilter<T> {
         for (const id of clause) if (inClause[id] !== clauseStamp) (inClause[id] = clauseStamp), count[id + 1]++;
       }
     }
-    for (let i = 1; i <= literals.length; i++) count[i] += count[i - 1];
+    for (let i = 1; i <= literalCount; i++) count[i] += count[i - 1];
     this.pairStart = count.slice();
-    this.pairs = new Int32Array(2 * count[literals.length]);
+    this.pairs = new Int32Array(2 * count[literalCount]);
     const next = count;
     const fieldSeen = new Int32Array(fieldNames.length);
     entries.forEach((entry, e) => {
@@ -303,8 +309,8 @@ export class LiteralPrefilter<T> {
       });
       this.fieldsOf.push(fields);
     });
-    this.marks = new Int32Array(literals.length);
-    this.memoMarks = new Int32Array(literals.length);
+    this.marks = new Int32Array(literalCount);
+    this.memoMarks = new Int32Array(literalCount);
   }
 
   private automaton(field: string): AhoCorasick {

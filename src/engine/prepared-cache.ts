@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssemblyPlan, RuleSetPlan } from '../compile/rule-set.js';
-import { literalTable, type Literal } from '../compile/literal-prefilter.js';
+import { literalTable } from '../compile/literal-prefilter.js';
 import type { MappingSource } from '../mappings/logsource-map.js';
 import type { Predicate, Rule, RuleProblem } from '../rules/ast.js';
 import { crc32 } from '../evtx/crc32.js';
@@ -20,7 +20,7 @@ import { cacheDir, touch, writeCacheFile } from '../rules/rule-cache.js';
 import type { RuleSelection } from '../rules/select-rules.js';
 
 /** Bump when the header, the plan or what it is computed from changes meaning. */
-const FORMAT = 'sigscan-prepared-7';
+const FORMAT = 'sigscan-prepared-8';
 
 /** What a scan reports about its rules besides running them. */
 export interface RuleCounts {
@@ -35,8 +35,8 @@ type Piece = [number, number, number];
 
 interface Header extends RuleCounts {
   format: string;
-  /** Distinct prefilter literals: field, text. */
-  literals: Array<[string, string]>;
+  /** Distinct prefilter literals: per field, its texts (ids count up through them, see LiteralTable). */
+  literals: Array<[string, string[]]>;
   /** Per runnable rule: rule JSON, scoped JSON, pattern, index keys, literal clauses (ids). */
   runnable: Array<[...Piece, ...Piece, 0 | 1, string[] | null, string[] | null, number[][] | null]>;
   notRunnable: Array<[...Piece, string, string]>;
@@ -127,7 +127,6 @@ export function readPrepared(key: string, fresh: () => AssemblyPlan): StoredRule
     if (again.runnable.length !== header.runnable.length || again.notRunnable.length !== header.notRunnable.length) throw new Error('the prepared rules do not match the rule files any more; run the scan again');
     return again;
   };
-  const literals = header.literals.map(([field, text]): Literal => ({ field, text }));
   const stored: StoredRules = {
     automaton: (field, needles) => {
       const a = automata.get(field);
@@ -143,7 +142,7 @@ export function readPrepared(key: string, fresh: () => AssemblyPlan): StoredRule
         eventIds,
       })),
       notRunnable: header.notRunnable.map(([ra, rl, rs, reason, kind], i) => ({ rule: json<Rule>(ra, rl, rs, () => freshPlan().notRunnable[i].rule()), reason, kind: kind as AssemblyPlan['notRunnable'][number]['kind'] })),
-      literals: { literals, clauses: header.runnable.map((r) => r[9]) },
+      literals: { fields: header.literals.map(([field, texts]) => ({ field, texts })), clauses: header.runnable.map((r) => r[9]) },
     },
   };
   // Every reader of the file holds `read`: the file is closed once none is left.
@@ -185,7 +184,7 @@ export function writePrepared(key: string, counts: RuleCounts, rules: Rule[], pl
     const header: Header = {
       format: FORMAT,
       ...counts,
-      literals: table.literals.map((l) => [l.field, l.text]),
+      literals: table.fields.map((f) => [f.field, f.texts]),
       runnable: plan.runnable.map((r, i) => [...putJson(rules[r.rule]), ...putJson(r.scoped), rules[r.rule].pattern ? 1 : 0, r.channels, r.eventIds, table.clauses[i]]),
       notRunnable: plan.notRunnable.map((n) => [...putJson(rules[n.rule]), n.reason, n.kind]),
       automata: automata.map((a) => [a.field, a.needles, ...put(a.bytes)]),
