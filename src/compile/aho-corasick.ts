@@ -9,8 +9,9 @@
 
 export class AhoCorasick {
   private fail!: Int32Array;
-  /** Needle ids ending at each state where some needle ends. */
-  private readonly endsAt = new Map<number, number[]>();
+  /** Needle ids ending at state s: endIds[endStart[s]] … endIds[endStart[s + 1] - 1]. */
+  private endStart!: Int32Array;
+  private endIds!: Int32Array;
   /** Nearest state down the failure chain that ends a needle (-1: none). */
   private outLink!: Int32Array;
   /** ASCII code → alphabet index + 1 (0: not in any needle). */
@@ -42,6 +43,7 @@ export class AhoCorasick {
     const firstChild: number[] = [-1];
     const nextSibling: number[] = [-1];
     const label: number[] = [0];
+    const endsAt = new Map<number, number[]>();
     needles.forEach((n, i) => {
       if (!n) return;
       let s = 0;
@@ -58,9 +60,9 @@ export class AhoCorasick {
         }
         s = t;
       }
-      const e = this.endsAt.get(s);
+      const e = endsAt.get(s);
       if (e) e.push(ids[i]);
-      else this.endsAt.set(s, [ids[i]]);
+      else endsAt.set(s, [ids[i]]);
     });
 
     const n = label.length;
@@ -93,11 +95,17 @@ export class AhoCorasick {
           }
         }
         fail[t] = g;
-        outLink[t] = this.endsAt.has(g) ? g : outLink[g];
-        reports[t] = this.endsAt.has(t) || outLink[t] !== -1 ? 1 : 0;
+        outLink[t] = endsAt.has(g) ? g : outLink[g];
+        reports[t] = endsAt.has(t) || outLink[t] !== -1 ? 1 : 0;
         order.push(t);
       }
     }
+    // Needle ends as flat arrays (stored as they are: no map to rebuild when read back).
+    const endStart = (this.endStart = new Int32Array(n + 1));
+    for (const [st, e] of endsAt) endStart[st + 1] = e.length;
+    for (let k = 0; k < n; k++) endStart[k + 1] += endStart[k];
+    const endIds = (this.endIds = new Int32Array(endStart[n]));
+    for (const [st, e] of endsAt) endIds.set(e, endStart[st]);
   }
 
   /** A trie edge: in the dense table for ASCII characters, in the sparse map otherwise. */
@@ -119,12 +127,10 @@ export class AhoCorasick {
     const n = this.fail.length;
     const wideEdges: number[] = [];
     for (const [s, m] of this.wideNext) for (const [c, t] of m) wideEdges.push(s, c, t);
-    const ends: number[] = [];
-    for (const [s, ids] of this.endsAt) ends.push(s, ids.length, ...ids);
-    const head = [this.width, n, this.wide.size, wideEdges.length, ends.length];
-    const ints = new Int32Array(head.length + 128 + this.delta.length + 2 * n + this.wide.size + wideEdges.length + ends.length);
+    const head = [this.width, n, this.wide.size, wideEdges.length, this.endIds.length];
+    const ints = new Int32Array(head.length + 128 + this.delta.length + 3 * n + 1 + this.wide.size + wideEdges.length + this.endIds.length);
     let at = 0;
-    for (const part of [head, this.symbols, this.delta, this.fail, this.outLink, [...this.wide], wideEdges, ends]) {
+    for (const part of [head, this.symbols, this.delta, this.fail, this.outLink, this.endStart, [...this.wide], wideEdges, this.endIds]) {
       ints.set(part, at);
       at += part.length;
     }
@@ -143,9 +149,9 @@ export class AhoCorasick {
       copy.set(b);
     }
     if (copy.byteLength < 20) throw new RangeError('automaton bytes too short');
-    const [width, n, wideCount, wideEdgeCount, endsLength] = new Int32Array(copy.buffer, copy.byteOffset, 5);
-    const total = 5 + 128 + n * width + 2 * n + wideCount + wideEdgeCount + endsLength;
-    if (width < 1 || n < 1 || wideCount < 0 || wideEdgeCount < 0 || endsLength < 0 || 4 * total + n !== copy.byteLength) throw new RangeError('automaton bytes do not fit');
+    const [width, n, wideCount, wideEdgeCount, endCount] = new Int32Array(copy.buffer, copy.byteOffset, 5);
+    const total = 5 + 128 + n * width + 3 * n + 1 + wideCount + wideEdgeCount + endCount;
+    if (width < 1 || n < 1 || wideCount < 0 || wideEdgeCount < 0 || endCount < 0 || 4 * total + n !== copy.byteLength) throw new RangeError('automaton bytes do not fit');
     const ints = new Int32Array(copy.buffer, copy.byteOffset, total);
     let at = 5;
     const take = (k: number) => ints.subarray(at, (at += k));
@@ -156,6 +162,9 @@ export class AhoCorasick {
     self.delta = take(n * width);
     self.fail = take(n);
     self.outLink = take(n);
+    const endStart = take(n + 1);
+    if (endStart[0] !== 0 || endStart[n] !== endCount) throw new RangeError('automaton bytes do not fit');
+    self.endStart = endStart;
     self.wide = new Set(take(wideCount));
     const edges = take(wideEdgeCount);
     const wideNext = new Map<number, Map<number, number>>();
@@ -165,10 +174,7 @@ export class AhoCorasick {
       m.set(edges[i + 1], edges[i + 2]);
     }
     self.wideNext = wideNext;
-    const ends = take(endsLength);
-    const endsAt = new Map<number, number[]>();
-    for (let i = 0; i < ends.length; i += 2 + ends[i + 1]) endsAt.set(ends[i], Array.from(ends.subarray(i + 2, i + 2 + ends[i + 1])));
-    self.endsAt = endsAt;
+    self.endIds = take(endCount);
     self.reports = copy.subarray(4 * total, 4 * total + n);
     return ac;
   }
@@ -197,12 +203,13 @@ export class AhoCorasick {
   }
 
   private report(s: number, marks: Int32Array, stamp: number, found: number[]): void {
-    for (let o = this.endsAt.has(s) ? s : this.outLink[s]; o !== -1; o = this.outLink[o]) {
-      const e = this.endsAt.get(o)!;
-      for (let k = 0; k < e.length; k++) {
-        if (marks[e[k]] !== stamp) {
-          marks[e[k]] = stamp;
-          found.push(e[k]);
+    const { endStart, endIds, outLink } = this;
+    for (let o = endStart[s + 1] > endStart[s] ? s : outLink[s]; o !== -1; o = outLink[o]) {
+      for (let k = endStart[o], end = endStart[o + 1]; k < end; k++) {
+        const id = endIds[k];
+        if (marks[id] !== stamp) {
+          marks[id] = stamp;
+          found.push(id);
         }
       }
     }

@@ -20,7 +20,7 @@ import { cacheDir, touch, writeCacheFile } from '../rules/rule-cache.js';
 import type { RuleSelection } from '../rules/select-rules.js';
 
 /** Bump when the header, the plan or what it is computed from changes meaning. */
-const FORMAT = 'sigscan-prepared-9';
+const FORMAT = 'sigscan-prepared-10';
 
 /** What a scan reports about its rules besides running them. */
 export interface RuleCounts {
