@@ -68,15 +68,16 @@ export function scanUnit(unit: WorkUnit, ruleSet: RuleSet, setup: WorkerSetup): 
 export const DEFAULT_UNIT_CHUNKS = 64;
 
 /**
- * A worker process first starts, reads the prepared rules and warms up (~0.7 s of its own before
- * it scans at full speed), and the second core of a two-core machine adds little: measured here
- * (2 cores) on the 512 MB benchmark file, one scanner took 2.2–2.4 s and two 2.5–2.7 s (medians
- * of 5, interleaved). So with two cores workers start only for inputs of 1 GiB or more; with more
- * cores, from 128 MiB (not measured here: the size below which, on these two cores, even a slower
- * one-thread scan beat a worker thread).
+ * A worker process first starts, reads the prepared rules and warms up before it scans at full
+ * speed, and the second core of a two-core machine adds less than a core (V8's own threads use
+ * it too). Measured here (2 cores) on the 512 MB benchmark file, interleaved, medians of 5, once
+ * start-up read only the prepared header: one scanner 5.4 s, two 4.96 s (four of four such runs
+ * favoured two, by 4-10%); on the 277 small attack samples two took 2.3 s against 1.7 s. So with
+ * two cores workers start from 512 MiB of input; with more cores, from 128 MiB (not measured
+ * here: the size below which, on these two cores, even a slower one-thread scan beat a worker).
  */
 const MIN_CHUNKS_FOR_WORKERS = 2048;
-const MIN_CHUNKS_FOR_WORKERS_ON_TWO_CORES = 16384;
+const MIN_CHUNKS_FOR_WORKERS_ON_TWO_CORES = 8192;
 
 /**
  * Workers worth starting for these units with `threads` threads in all (the main one included).

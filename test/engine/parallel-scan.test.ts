@@ -29,8 +29,8 @@ describe('planUnits', () => {
   it('starts workers only for inputs worth their start-up, and never more than there are units to share', () => {
     const units = (n: number, count: number) => Array.from({ length: n }, (_, id) => ({ id, file: 'f', range: { first: id * count, count } }));
     expect(workersFor(units(277, 1), 2)).toBe(0); // many small files: the main thread alone
-    expect(workersFor(units(128, 64), 2)).toBe(0); // 512 MB on two cores: one scanner is sooner
-    expect(workersFor(units(256, 64), 2)).toBe(1); // 1 GiB
+    expect(workersFor(units(127, 64), 2)).toBe(0); // just under 512 MB on two cores: one scanner
+    expect(workersFor(units(128, 64), 2)).toBe(1); // 512 MB: two are sooner
     expect(workersFor(units(128, 64), 8)).toBe(7);
     expect(workersFor(units(2, 2048), 8)).toBe(1);
     expect(workersFor(units(277, 1), 2, true)).toBe(1); // tests choosing their own unit size
