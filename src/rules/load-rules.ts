@@ -2,8 +2,8 @@
 // searched recursively for .yml/.yaml (Sigma, or FortiSIEM-style documents with `subpatterns`)
 // and .xml (FortiSIEM `<Rules>`); each YAML document and each XML rule is loaded on its own, so
 // one broken rule never stops the others.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { extname, normalize, sep } from 'node:path';
 import { yaml } from './yaml.js';
 import type { Rule, RuleProblem } from './ast.js';
 import { loadSigmaDocument, looksLikeSigma } from './sigma/load-sigma.js';
@@ -31,9 +31,15 @@ const RULE_EXTENSIONS = new Set(['.yml', '.yaml', '.xml']);
 export function findRuleFiles(paths: string[], problems: RuleProblem[]): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
+    // What `join(dir, name)` gives for a normalised folder, without normalising each of
+    // thousands of paths again (a tenth of a scan's start went to that).
+    const prefix = dir === '.' ? '' : dir.endsWith(sep) ? dir : dir + sep;
     // Entry types come with the listing; only links (and odd file systems) need a stat of their own.
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const p = join(dir, entry.name);
+    const byName = new Map<string, Dirent>();
+    for (const entry of readdirSync(dir, { withFileTypes: true })) byName.set(entry.name, entry);
+    for (const name of [...byName.keys()].sort()) {
+      const entry = byName.get(name)!;
+      const p = prefix + name;
       let isDir = entry.isDirectory();
       if (!isDir && !entry.isFile()) {
         try {
@@ -43,12 +49,12 @@ export function findRuleFiles(paths: string[], problems: RuleProblem[]): string[
         }
       }
       if (isDir) walk(p);
-      else if (RULE_EXTENSIONS.has(extname(entry.name).toLowerCase())) out.push(p);
+      else if (RULE_EXTENSIONS.has(extname(name).toLowerCase())) out.push(p);
     }
   };
   for (const p of paths) {
     try {
-      if (statSync(p).isDirectory()) walk(p);
+      if (statSync(p).isDirectory()) walk(normalize(p));
       else out.push(p);
     } catch {
       problems.push({ file: p, reason: 'no such rule file or folder', kind: 'invalid' });
