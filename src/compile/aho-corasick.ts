@@ -142,7 +142,7 @@ export class AhoCorasick {
 
   /** Throws when the bytes cannot be an automaton (the caller then builds it afresh). */
   static fromBytes(b: Uint8Array): AhoCorasick {
-    // Read in place when aligned (the prepared-rules cache aligns them), else from a copy.
+    // Read in place when aligned (the prepared-rules cache reads each into a buffer of its own), else from a copy.
     let copy = b;
     if (b.byteOffset % 4 !== 0) {
       copy = new Uint8Array(b.byteLength);

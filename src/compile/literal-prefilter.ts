@@ -276,14 +276,18 @@ export class LiteralPrefilter<T> {
     // Pairs by literal: count, then place; a literal twice in one clause counts once.
     const inClause = new Int32Array(literalCount);
     let clauseStamp = 0;
+    const distinct: number[] = [];
+    const distinctIds = (clause: number[]): number[] => {
+      clauseStamp++;
+      distinct.length = 0;
+      for (const id of clause) if (inClause[id] !== clauseStamp) (inClause[id] = clauseStamp), distinct.push(id);
+      return distinct;
+    };
     const usable = (clauses: number[][] | null) => clauses !== null && clauses.length > 0 && clauses.length <= MAX_CLAUSES;
     const count = new Int32Array(literalCount + 1);
     for (const clauses of clausesOf) {
       if (!usable(clauses)) continue;
-      for (const clause of clauses!) {
-        clauseStamp++;
-        for (const id of clause) if (inClause[id] !== clauseStamp) (inClause[id] = clauseStamp), count[id + 1]++;
-      }
+      for (const clause of clauses!) for (const id of distinctIds(clause)) count[id + 1]++;
     }
     for (let i = 1; i <= literalCount; i++) count[i] += count[i - 1];
     this.pairStart = count.slice();
@@ -301,10 +305,7 @@ export class LiteralPrefilter<T> {
       const fields: string[] = [];
       this.full[e] = (1 << clauses!.length) - 1;
       clauses!.forEach((clause, k) => {
-        clauseStamp++;
-        for (const id of clause) {
-          if (inClause[id] === clauseStamp) continue;
-          inClause[id] = clauseStamp;
+        for (const id of distinctIds(clause)) {
           const at = 2 * next[id]++;
           this.pairs[at] = e;
           this.pairs[at + 1] = k;

@@ -28,8 +28,8 @@ export interface PreparedRules {
 }
 
 export function prepareRules(inputs: RuleInputs): PreparedRules {
-  const { loaded, selected, plan } = prepareFresh(inputs, sources(inputs));
-  return { loaded, selected, ruleSet: assembleRuleSet(inMemory(selected, plan)) };
+  const { loaded, selected, assembly } = prepareFresh(inputs, sources(inputs));
+  return { loaded, selected, ruleSet: assembleRuleSet(assembly) };
 }
 
 /** What a scan needs of its rules: the rule set, and the counts and problems it reports. */
@@ -47,16 +47,12 @@ export function prepareScanRules(inputs: RuleInputs): ScanRules {
   const src = sources(inputs);
   const key = preparedKey(src.found.key, src.mapping, inputs.selection);
   // A stored rule found damaged in the middle of a scan is taken from a fresh preparation.
-  const fresh = () => {
-    const { selected, plan } = prepareFresh(inputs, src);
-    return inMemory(selected, plan);
-  };
-  const fromCache = key ? fromPrepared(key, fresh) : null;
+  const fromCache = key ? fromPrepared(key, () => prepareFresh(inputs, src).assembly) : null;
   if (fromCache) return fromCache;
-  const { loaded, selected, plan } = prepareFresh(inputs, src);
+  const { loaded, selected, plan, assembly } = prepareFresh(inputs, src);
   const counts: RuleCounts = { problems: loaded.problems, loaded: loaded.rules.length, disabled: loaded.rules.filter((r) => r.disabled).length, selected: selected.length };
-  const ruleSet = assembleRuleSet(inMemory(selected, plan));
-  if (key) writePrepared(key, counts, selected, plan, ruleSet.prefilter?.automataBytes() ?? []);
+  const ruleSet = assembleRuleSet(assembly);
+  if (key) writePrepared(key, counts, selected, plan, assembly.literals, ruleSet.prefilter?.automataBytes() ?? []);
   return { counts, ruleSet };
 }
 
@@ -85,9 +81,10 @@ function sources(inputs: RuleInputs) {
   return { mapping, opts, found: findRuleFilesKeyed(inputs.rules, opts, inputs.version) };
 }
 
-function prepareFresh(inputs: RuleInputs, src: Sources): { loaded: LoadedRules; selected: Rule[]; plan: RuleSetPlan } {
+function prepareFresh(inputs: RuleInputs, src: Sources): { loaded: LoadedRules; selected: Rule[]; plan: RuleSetPlan; assembly: AssemblyPlan } {
   const map = parseLogsourceMap(src.mapping);
   const loaded = loadRulesCached(inputs.rules, src.opts, inputs.version, src.found);
   const selected = selectRules(loaded.rules, inputs.selection);
-  return { loaded, selected, plan: planRuleSet(selected, map) };
+  const plan = planRuleSet(selected, map);
+  return { loaded, selected, plan, assembly: inMemory(selected, plan) };
 }

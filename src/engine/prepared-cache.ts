@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssemblyPlan, RuleSetPlan } from '../compile/rule-set.js';
-import { literalTable } from '../compile/literal-prefilter.js';
+import type { LiteralTable } from '../compile/literal-prefilter.js';
 import type { MappingSource } from '../mappings/logsource-map.js';
 import type { Predicate, Rule, RuleProblem } from '../rules/ast.js';
 import { crc32 } from '../evtx/crc32.js';
@@ -169,8 +169,8 @@ function readHeader(read: (at: number, length: number) => Uint8Array | null): { 
   return { header, headerLength };
 }
 
-/** Stores a freshly made plan of `rules` under `key`; failures only cost speed next time. */
-export function writePrepared(key: string, counts: RuleCounts, rules: Rule[], plan: RuleSetPlan, automata: Array<{ field: string; needles: string; bytes: Uint8Array }>): void {
+/** Stores a freshly made plan of `rules` (with its literal table) under `key`; failures only cost speed next time. */
+export function writePrepared(key: string, counts: RuleCounts, rules: Rule[], plan: RuleSetPlan, table: LiteralTable, automata: Array<{ field: string; needles: string; bytes: Uint8Array }>): void {
   try {
     const parts: Uint8Array[] = [];
     let size = 0;
@@ -180,7 +180,6 @@ export function writePrepared(key: string, counts: RuleCounts, rules: Rule[], pl
       return [size - b.length, b.length, crc32(b, 0, b.length)];
     };
     const putJson = (v: unknown): Piece => put(Buffer.from(JSON.stringify(v, finiteOnly), 'utf8'));
-    const table = literalTable(plan.runnable.map((r) => r.literals));
     const header: Header = {
       format: FORMAT,
       ...counts,
