@@ -4,7 +4,9 @@
 // result: a rule without such groups is always evaluated.
 import type { GlobPart, Predicate } from '../rules/ast.js';
 import type { EventDocument, RawValueVisitor, Value } from './event-document.js';
+import { sizedUtf16End } from '../evtx/bytes.js';
 import { decodeValue, valueText } from '../evtx/values.js';
+import { ValueType } from '../evtx/value-types.js';
 import { AhoCorasick } from './aho-corasick.js';
 import { RawValueMemo } from './raw-value-memo.js';
 import { regexRequiredText } from './regex-required-text.js';
@@ -434,7 +436,11 @@ export class LiteralPrefilter<T> {
     let ids = memo.get(tag, bytes, offset, size);
     if (ids === undefined) {
       const out: number[] = [];
-      for (const text of this.textsOf(decodeValue(bytes, type, offset, size, bytes.length))) this.ac!.mark(text.toLowerCase(), this.memoMarks, ++this.memoStamp, out);
+      // Most strings are ASCII: scanned where they lie, neither decoded nor lower-cased.
+      if (type !== ValueType.String || !this.ac!.markAsciiUtf16(bytes, offset, sizedUtf16End(bytes, offset, size), this.memoMarks, ++this.memoStamp, out)) {
+        out.length = 0;
+        for (const text of this.textsOf(decodeValue(bytes, type, offset, size, bytes.length))) this.ac!.mark(text.toLowerCase(), this.memoMarks, ++this.memoStamp, out);
+      }
       ids = out.length ? out : NONE;
       memo.remember(tag, bytes, offset, size, ids);
     }

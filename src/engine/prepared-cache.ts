@@ -2,7 +2,7 @@
 // analysed every rule at each start (a third of a second for SigmaHQ's 2,400 Windows rules); and a
 // JSON file of the result is no faster to parse. So the file is a small header (what the index
 // and the prefilter need, the counts and problems a scan reports) and a blob of each rule's JSON
-// and scoped detection and of the prefilter's automata (27 MB of the 40 for SigmaHQ's rules).
+// and scoped detection and of the prefilter's automata (14 MB of the 28 for SigmaHQ's rules).
 // Only the header is read at the start; a rule is read from the file when the scan first
 // evaluates or reports it, an automaton when its field is first scanned.
 // The key covers everything the result depends on: the rule files' key (paths, sizes, times,
@@ -20,7 +20,7 @@ import { cacheDir, touch, writeCacheFile } from '../rules/rule-cache.js';
 import type { RuleSelection } from '../rules/select-rules.js';
 
 /** Bump when the header, the plan or what it is computed from changes meaning. */
-const FORMAT = 'sigscan-prepared-10';
+const FORMAT = 'sigscan-prepared-11';
 
 /** What a scan reports about its rules besides running them. */
 export interface RuleCounts {

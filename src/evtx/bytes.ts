@@ -102,6 +102,19 @@ export function trimEnd(s: string): string {
   return end === s.length ? s : s.slice(0, end);
 }
 
+/**
+ * Where the text of a sized UTF-16 string value of `size` bytes at `o` ends, as a byte offset:
+ * what `trimEnd(utf16(b, o, size >>> 1))` keeps, without making the string (for readers that
+ * scan the bytes themselves).
+ */
+export function sizedUtf16End(b: Uint8Array, o: number, size: number): number {
+  const limit = o + 2 * Math.min(size >>> 1, (b.length - o) >> 1);
+  let end = o;
+  while (end < limit && (b[end] | b[end + 1]) !== 0) end += 2;
+  while (end > o && isRustWhitespace(b[end - 2] | (b[end - 1] << 8))) end -= 2;
+  return end;
+}
+
 /** Windows-1252 bytes to text (the Rust crate's default ANSI code page); NUL bytes are dropped. */
 const CP1252_HIGH = [
   0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,

@@ -133,6 +133,46 @@ describe('Aho-Corasick kept as bytes', () => {
   });
 });
 
+describe('Aho-Corasick with more states than 16 bits hold', () => {
+  it('keeps 32-bit transitions, finds what a naive search finds, and reads back from its bytes', () => {
+    let x = 2463534242; // xorshift32: deterministic, and every letter as likely
+    const rand = (n: number) => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), (x >>> 0) % n);
+    const needles = Array.from({ length: 9000 }, () => Array.from({ length: 10 }, () => 'abcdefghijklmnopqrstuvwxyz'[rand(26)]).join(''));
+    const ac = new AhoCorasick(needles, needles.map((_, i) => i));
+    const bytes = ac.toBytes();
+    expect(new Int32Array(bytes.buffer, bytes.byteOffset, 6)[1]).toBeGreaterThan(0x10000); // states
+    const back = AhoCorasick.fromBytes(bytes);
+    for (const text of [needles[0] + needles[8999], 'zz' + needles[4321].slice(3) + needles[17], 'nothing here']) {
+      const marks = new Int32Array(needles.length);
+      back.mark(text, marks, 1, []);
+      needles.forEach((n, i) => {
+        if ((marks[i] === 1) !== text.includes(n)) expect(marks[i] === 1, `${n} in ${text}`).toBe(text.includes(n));
+      });
+    }
+  });
+});
+
+describe('Aho-Corasick over UTF-16 bytes', () => {
+  it('finds in ASCII bytes what mark finds in the lower-cased text, and gives up at any other character', () => {
+    let seed = 11;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const alphabet = 'aBc\\.Zz é😀K';
+    const word = (len: number) => Array.from({ length: len }, () => alphabet[rand(alphabet.length)]).join('');
+    for (let round = 0; round < 300; round++) {
+      const needles = Array.from({ length: 1 + rand(10) }, () => word(1 + rand(4)).toLowerCase());
+      const ac = new AhoCorasick(needles, needles.map((_, i) => i));
+      const text = word(rand(30));
+      const bytes = Buffer.from([1, ...Buffer.from(text, 'utf16le')]);
+      const expected = new Int32Array(needles.length);
+      ac.mark(text.toLowerCase(), expected, 1, []);
+      const got = new Int32Array(needles.length);
+      const ascii = ac.markAsciiUtf16(bytes, 1, bytes.length, got, 1, []);
+      expect(ascii, JSON.stringify(text)).toBe(/^[\x00-\x7f]*$/.test(text));
+      if (ascii) expect([...got], JSON.stringify(text)).toEqual([...expected]);
+    }
+  });
+});
+
 describe('Aho-Corasick beyond ASCII', () => {
   it('finds emoji, homoglyphs and mixed needles (the sparse path) as a naive search does', () => {
     const needles = ['😀', 'а', 'pаypal', 'x😀y', 'é', 'ab'];

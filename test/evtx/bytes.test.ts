@@ -9,6 +9,7 @@ import {
   hexBytes,
   i32,
   i64,
+  sizedUtf16End,
   trimEnd,
   u16,
   u32,
@@ -88,6 +89,19 @@ describe('UTF-16 text', () => {
     expect(utf16NulLength(bytes, 0, 4)).toBe(2);
     expect(utf16NulLength(bytes, 0, 5)).toBe(2); // a lone odd byte is not a code unit
     expect(utf16NulLength(bytes, 6, bytes.length)).toBe(0);
+  });
+
+  it('sizedUtf16End ends where trimEnd(utf16(...)) ends: at the NUL, the size or the bytes, less trailing white space', () => {
+    const texts = ['abc', 'a b  ', 'x\u3000\u00a0', '  ', '', 'é\u2029', 'a\u200b', 'tab\t\r\n'];
+    for (const t of texts) {
+      for (const tail of [[], [0, 0], [0, 0, 0x41, 0], [0x20, 0]]) {
+        const bytes = Buffer.from([0x99, ...utf16le(t), ...tail]);
+        for (const size of [bytes.length - 1, 2 * t.length, Math.max(0, 2 * t.length - 1), 1000]) {
+          const end = sizedUtf16End(bytes, 1, size);
+          expect(bytes.subarray(1, end).toString('utf16le'), `${JSON.stringify(t)} ${tail} ${size}`).toBe(trimEnd(utf16(bytes, 1, size >>> 1)));
+        }
+      }
+    }
   });
 
   it('trimEnd removes Rust White_Space only', () => {
