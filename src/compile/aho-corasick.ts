@@ -21,9 +21,9 @@ export class AhoCorasick {
   /** Trie edges on non-ASCII characters: state → character → state. */
   private readonly wideNext = new Map<number, Map<number, number>>();
   /**
-   * Dense transitions: state * width + symbol. 16-bit while the states fit (all of SigmaHQ's do):
-   * half the bytes to read, and the table of a busy field (CommandLine: 31,000 states) stays in
-   * the processor's cache better, which is what scanning an unseen value costs most.
+   * Dense transitions: state * width + symbol. 16-bit while the states fit (all of SigmaHQ's do,
+   * the largest, CommandLine's, has 31,000): half the bytes to keep and to read at each start
+   * (SigmaHQ's automata: 28 -> 14 MB). Scanning was measured no faster or slower for it.
    */
   private readonly delta!: Uint16Array | Int32Array;
   private readonly width!: number;
