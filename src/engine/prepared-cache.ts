@@ -97,8 +97,12 @@ export function readPrepared(key: string, fresh: () => AssemblyPlan): StoredRule
       return null;
     }
   };
+  // Every reader of the file holds `read`: the file is closed once none is left (also when the
+  // header turns out malformed below and nothing keeps it).
+  openFiles.register(read, fd, read);
   const h = readHeader(read);
   if (!h) {
+    openFiles.unregister(read);
     closeSync(fd);
     return null;
   }
@@ -145,8 +149,6 @@ export function readPrepared(key: string, fresh: () => AssemblyPlan): StoredRule
       literals: { fields: header.literals.map(([field, texts]) => ({ field, texts })), clauses: header.runnable.map((r) => r[9]) },
     },
   };
-  // Every reader of the file holds `read`: the file is closed once none is left.
-  openFiles.register(read, fd);
   return stored;
 }
 
